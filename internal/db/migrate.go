@@ -1,0 +1,34 @@
+package db
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate applies every embedded migration not yet applied. Migrations are
+// forward-only and never edited after they land.
+func (d *DB) Migrate(ctx context.Context) error {
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+d.Dialect.String())
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, d.write, sub)
+	if err != nil {
+		return fmt.Errorf("db: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	return nil
+}

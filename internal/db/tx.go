@@ -1,0 +1,62 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Tx is one write transaction. Stores, the audit log and the activity ledger
+// all write through the same Tx so that they commit or roll back together.
+type Tx struct {
+	*sql.Tx
+	Dialect Dialect
+	onCommit []func()
+}
+
+// OnCommit runs f after the transaction has committed (cache invalidation,
+// notifications); it never runs on rollback.
+func (tx *Tx) OnCommit(f func()) { tx.onCommit = append(tx.onCommit, f) }
+
+// InTx runs fn in a write transaction and commits when fn returns nil. Any
+// error or panic rolls everything back.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, Dialect: d.Dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	for _, f := range tx.onCommit {
+		f()
+	}
+	return nil
+}
+
+// ReadTx runs fn in a read-only snapshot, for reads that must agree with each
+// other (exports, consistency checks).
+func (d *DB) ReadTx(ctx context.Context, fn func(q Q) error) error {
+	stx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: d.Dialect == Postgres})
+	if err != nil {
+		return err
+	}
+	defer stx.Rollback()
+	return fn(stx)
+}
+
+var _ Q = (*sql.DB)(nil)
+var _ Q = (*sql.Tx)(nil)
