@@ -79,7 +79,7 @@ func (s *Service) GrantRole(ctx context.Context, by *Actor, g NewGrant) (int64, 
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, scope_kind, scope_id, granted_by, granted_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, g.UserID, g.Role, g.ScopeKind, g.ScopeID, by.UserID, s.Now(), g.ExpiresAt).Scan(&id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, g.UserID, g.Role, g.ScopeKind, g.ScopeID, nullID(by.UserID), s.Now(), g.ExpiresAt).Scan(&id)
 		if db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.grant_exists")
 		}
@@ -146,4 +146,12 @@ func (s *Service) RevokeGrant(ctx context.Context, by *Actor, grantID int64) err
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "grant.revoke", ObjectType: "user", ObjectID: g.UserID, OrgID: target.OrgID,
 			Summary: fmt.Sprintf("role=%s scope=%s:%d", g.Role, g.ScopeKind, g.ScopeID)})
 	})
+}
+
+// nullID stores 0 (the command line, bootstrap) as NULL for foreign keys.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }

@@ -36,24 +36,24 @@ var Districts = []string{"huangpu", "xuhui", "changning", "jingan", "putuo", "ho
 
 // Org is one league organization.
 type Org struct {
-	ID          int64
-	ParentID    int64 // 0 for the root
-	Path        string
-	Depth       int
-	Name        string
-	ShortName   string
-	Code        string
-	Level       string
-	UnitType    string
-	District    string
-	Address     string
-	Contact     string
-	Established string // YYYY-MM-DD or ""
-	Status      string // "active" or "archived"
-	Children    int    // active children
-	Descendants int    // active descendants (rollup kept at O(depth) per write)
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID          int64     `json:"id"`
+	ParentID    int64     `json:"parent_id"` // 0 for the root
+	Path        string    `json:"path"`
+	Depth       int       `json:"depth"`
+	Name        string    `json:"name"`
+	ShortName   string    `json:"short_name"`
+	Code        string    `json:"code"`
+	Level       string    `json:"level"`
+	UnitType    string    `json:"unit_type"`
+	District    string    `json:"district"`
+	Address     string    `json:"address"`
+	Contact     string    `json:"contact"`
+	Established string    `json:"established"` // YYYY-MM-DD or ""
+	Status      string    `json:"status"`      // "active" or "archived"
+	Children    int       `json:"children"`    // active children
+	Descendants int       `json:"descendants"` // active descendants (rollup kept at O(depth) per write)
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Active reports whether the organization is not archived.

@@ -243,9 +243,12 @@ func prefixed(alias string) string {
 	cols := strings.Split(columns, ",")
 	for i, c := range cols {
 		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "COALESCE(") {
+		switch {
+		case strings.HasPrefix(c, "COALESCE("):
 			c = "COALESCE(" + alias + strings.TrimPrefix(c, "COALESCE(")
-		} else {
+		case c[0] >= '0' && c[0] <= '9':
+			// The default of COALESCE(parent_id, 0), split off by the comma: a literal.
+		default:
 			c = alias + c
 		}
 		cols[i] = c

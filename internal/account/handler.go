@@ -1,0 +1,70 @@
+// Package account serves the pages of accounts: login and logout, the
+// language switch, one's own password and API tokens, the user and grant
+// administration, and the auditor's search of the audit log.
+package account
+
+import (
+	"net/http"
+	"strconv"
+
+	"qinggong/internal/audit"
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/errs"
+	"qinggong/internal/org"
+	"qinggong/internal/web"
+)
+
+// Handler holds the services the account pages use.
+type Handler struct {
+	Users *auth.Service
+	Orgs  *org.Service
+	Audit *audit.Log
+	DB    *db.DB
+}
+
+// Routes registers every account route with its permission.
+func Routes(r *web.Router, h *Handler) {
+	r.Get("/", auth.Authenticated, h.home)
+	r.Get("/login", auth.Public, h.loginForm)
+	r.Post("/login", auth.Public, h.login)
+	r.Post("/logout", auth.Authenticated, h.logout)
+	r.Post("/lang", auth.Public, h.setLang)
+	r.Get("/password", auth.Authenticated, h.passwordForm)
+	r.Post("/password", auth.Authenticated, h.passwordChange)
+	r.Get("/tokens", auth.Authenticated, h.tokensPage)
+	r.Post("/tokens", auth.Authenticated, h.tokenCreate)
+
+	r.Get("/users", auth.UserRead, h.userList)
+	r.Get("/users/new", auth.UserWrite, h.userNew)
+	r.Post("/users", auth.UserWrite, h.userCreate)
+	r.Get("/users/{id}", auth.UserRead, h.userShow)
+	r.Post("/users/{id}/grants", auth.UserWrite, h.grantCreate)
+	r.Post("/users/{id}/grants/{gid}/revoke", auth.UserWrite, h.grantRevoke)
+	r.Post("/users/{id}/unlock", auth.SecurityAdmin, h.userUnlock)
+	r.Post("/users/{id}/disable", auth.AccountAdmin, h.userDisable)
+	r.Post("/users/{id}/enable", auth.AccountAdmin, h.userEnable)
+
+	r.Get("/audit", auth.AuditRead, h.auditSearch)
+	r.Get("/audit/export", auth.AuditRead, h.auditExport)
+
+	apiRoutes(r, h)
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.ErrNotFound
+	}
+	return id, nil
+}
+
+func fieldErrors(err error) map[string]string {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+		if e.Fields == nil {
+			return map[string]string{}
+		}
+		return e.Fields
+	}
+	return nil
+}

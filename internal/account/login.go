@@ -1,0 +1,86 @@
+package account
+
+import (
+	"net/http"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/errs"
+	"qinggong/internal/web"
+)
+
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if auth.ActorFrom(ctx) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	web.HTML(w)
+	return loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), "", web.SafeNext(r.URL.Query().Get("next")), "").Render(ctx, w)
+}
+
+// login checks the password and rotates the session: any session the
+// browser had is ended and a fresh token is issued.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	login, next := r.PostFormValue("login"), web.SafeNext(r.PostFormValue("next"))
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		if a := auth.ActorFrom(ctx); a != nil {
+			h.Users.Logout(ctx, c.Value, a)
+		}
+	}
+	token, a, err := h.Users.Login(ctx, login, r.PostFormValue("password"))
+	if err != nil {
+		e, ok := errs.As(err)
+		if !ok {
+			return err
+		}
+		web.HTML(w)
+		w.WriteHeader(web.Status(e.Kind))
+		return loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, e.Msg).Render(ctx, w)
+	}
+	web.SetSession(w, r, token)
+	if a.MustChange {
+		next = "/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		if err := h.Users.Logout(ctx, c.Value, auth.ActorFrom(ctx)); err != nil {
+			return err
+		}
+	}
+	web.ClearSession(w, r)
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// setLang stores the chosen language in a cookie and goes back.
+func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PostFormValue("lang")
+	ok := false
+	for _, l := range web.Languages {
+		ok = ok || l == lang
+	}
+	if !ok {
+		return (errs.Fields{"lang": "err.choose"}).Err()
+	}
+	http.SetCookie(w, &http.Cookie{Name: "qg_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, web.SafeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	tops, err := h.Orgs.Tops(ctx, a)
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	return homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops).Render(ctx, w)
+}

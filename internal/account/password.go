@@ -1,0 +1,59 @@
+package account
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/errs"
+	"qinggong/internal/web"
+)
+
+func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	web.HTML(w)
+	return passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), auth.ActorFrom(ctx).MustChange, nil).Render(ctx, w)
+}
+
+// passwordChange sets a new password; all sessions end, so the user logs in again.
+func (h *Handler) passwordChange(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	err := h.Users.ChangeOwnPassword(ctx, a, r.PostFormValue("current"), r.PostFormValue("password"))
+	if fe := fieldErrors(err); fe != nil {
+		web.HTML(w)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), a.MustChange, fe).Render(ctx, w)
+	}
+	if err != nil {
+		return err
+	}
+	web.ClearSession(w, r)
+	return web.Redirect(w, r, "/login", "flash.password_changed")
+}
+
+func (h *Handler) tokensPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	web.HTML(w)
+	return tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), "", nil).Render(ctx, w)
+}
+
+// tokenCreate issues a personal access token and shows it once.
+func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	days, err := strconv.Atoi(r.PostFormValue("days"))
+	if err != nil {
+		days = 0
+	}
+	tok, err := h.Users.CreateToken(ctx, auth.ActorFrom(ctx).UserID, r.PostFormValue("name"), time.Duration(days)*24*time.Hour)
+	fe := fieldErrors(err)
+	if err != nil && fe == nil {
+		return err
+	}
+	web.HTML(w)
+	if fe != nil {
+		w.WriteHeader(web.Status(errs.Invalid))
+	}
+	return tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), tok, fe).Render(ctx, w)
+}

@@ -1,0 +1,108 @@
+package account
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/org"
+	"qinggong/internal/web"
+)
+
+func (h *Handler) userList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query().Get("q")
+	const limit = 50
+	users, err := h.Users.FindUsers(ctx, auth.ActorFrom(ctx), auth.UserFilter{Query: q, After: r.URL.Query().Get("after"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(users) == limit {
+		next = users[limit-1].Login
+	}
+	web.HTML(w)
+	return userListPage(web.NewPage(w, r, web.T(ctx, "user.title"), "nav.users"), users, q, next).Render(ctx, w)
+}
+
+func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	web.HTML(w)
+	return userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), auth.NewUser{}, "", nil).Render(ctx, w)
+}
+
+// orgIDByCode resolves an organization code the actor can read (0 if none).
+func (h *Handler) orgIDByCode(r *http.Request, code string) int64 {
+	code = strings.TrimSpace(code)
+	pg, err := h.Orgs.Find(r.Context(), auth.ActorFrom(r.Context()), org.Filter{Query: code, Limit: 1, Status: "all"})
+	if err == nil && len(pg.Orgs) == 1 && pg.Orgs[0].Code == code {
+		return pg.Orgs[0].ID
+	}
+	if root, err := h.Orgs.Root(r.Context()); err == nil && root.Code == code {
+		return root.ID // officers hold no org scope but may place accounts anywhere
+	}
+	return 0
+}
+
+// userCreate creates an account with a generated password, shown once.
+func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	code := r.PostFormValue("org_code")
+	in := auth.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), OrgID: h.orgIDByCode(r, code)}
+	id, pw, err := h.Users.CreateUser(ctx, auth.ActorFrom(ctx), in)
+	if fe := fieldErrors(err); fe != nil {
+		web.HTML(w)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), in, code, fe).Render(ctx, w)
+	}
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	return userCreatedPage(web.NewPage(w, r, web.T(ctx, "user.created"), "nav.users"), id, strings.ToLower(strings.TrimSpace(in.Login)), pw).Render(ctx, w)
+}
+
+func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, status int, fe map[string]string) error {
+	ctx := r.Context()
+	u, err := h.Users.FindUserByID(ctx, auth.ActorFrom(ctx), id)
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	w.WriteHeader(status)
+	return userPage(web.NewPage(w, r, u.Name, "nav.users"), u, fe).Render(ctx, w)
+}
+
+func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return h.renderUser(w, r, id, http.StatusOK, nil)
+}
+
+func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Users.Unlock(r.Context(), auth.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/users/"+strconv.FormatInt(id, 10), "flash.saved")
+}
+
+func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request) error { return h.setDisabled(w, r, true) }
+func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request) error  { return h.setDisabled(w, r, false) }
+
+func (h *Handler) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Users.SetDisabled(r.Context(), auth.ActorFrom(r.Context()), id, disabled); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/users/"+strconv.FormatInt(id, 10), "flash.saved")
+}

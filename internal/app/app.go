@@ -1,0 +1,132 @@
+// Package app wires configuration, database, services and the HTTP server
+// together; nothing else.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"qinggong/internal/account"
+	"qinggong/internal/audit"
+	"qinggong/internal/auth"
+	"qinggong/internal/config"
+	"qinggong/internal/db"
+	"qinggong/internal/org"
+	"qinggong/internal/web"
+)
+
+// App is a wired Qinggong instance.
+type App struct {
+	Cfg    config.Config
+	DB     *db.DB
+	Audit  *audit.Log
+	Users  *auth.Service
+	Orgs   *org.Service
+	Router *web.Router
+	Log    *slog.Logger
+}
+
+// Options tune an App beyond the configuration (tests use them).
+type Options struct {
+	Now  func() time.Time
+	Hash auth.HashParams
+	Log  io.Writer
+}
+
+// Open connects to the database, migrates it and wires the services.
+func Open(ctx context.Context, cfg config.Config, opt Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	secret, _, err := config.LoadSecret(cfg.SecretPath())
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return Wire(d, cfg, secret, opt), nil
+}
+
+// Wire builds the App over an open, migrated database.
+func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
+	if opt.Hash == (auth.HashParams{}) {
+		opt.Hash = auth.DefaultHash
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	log := slog.New(slog.NewJSONHandler(opt.Log, nil))
+	a := &App{Cfg: cfg, DB: d, Log: log}
+	a.Audit = audit.New(config.Derive(secret, "audit"), opt.Now)
+	a.Users = auth.New(d, a.Audit, opt.Hash, opt.Now)
+	a.Users.IdleTimeout, a.Users.Absolute = cfg.IdleTimeout, cfg.SessionMax
+	a.Orgs = org.New(d, a.Audit, opt.Now)
+	a.Router = web.NewRouter()
+	web.SystemRoutes(a.Router, d)
+	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d})
+	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
+	web.APIDocRoute(a.Router)
+	return a
+}
+
+// Handler is the full HTTP handler: router behind the middleware chain.
+func (a *App) Handler() http.Handler { return web.Chain(a.Router, a.Users, a.Log) }
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Account is a login and the password generated for it, printed once.
+type Account struct {
+	Login, Role, Password string
+}
+
+// Bootstrap prepares an empty database on first start: the root
+// organization, the city administrator and the three officers. Generated
+// passwords are returned (to be printed once) and must be changed at first
+// login; adminPassword, when set, is admin's and must meet the policy.
+func (a *App) Bootstrap(ctx context.Context, adminPassword string) ([]Account, error) {
+	if _, err := a.Users.FindUserByLogin(ctx, "admin"); err == nil {
+		return nil, nil
+	}
+	root, err := a.Orgs.CreateRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	boot := &auth.Actor{Login: "bootstrap", Grants: []auth.Grant{{Role: auth.SecAdmin, ScopeKind: "global"}}}
+	ctx = audit.WithMeta(ctx, audit.Meta{Login: "bootstrap"})
+	var out []Account
+	for _, u := range []struct {
+		login, name string
+		role        auth.Role
+		pw          string
+	}{
+		{"admin", "团市委管理员", auth.OrgAdmin, adminPassword},
+		{"sysadmin", "系统管理员", auth.SysAdmin, ""},
+		{"secadmin", "安全管理员", auth.SecAdmin, ""},
+		{"auditor", "审计管理员", auth.Auditor, ""},
+	} {
+		id, generated, err := a.Users.CreateUser(ctx, boot, auth.NewUser{Login: u.login, Name: u.name, OrgID: root.ID, Password: u.pw})
+		if err != nil {
+			return nil, fmt.Errorf("bootstrap %s: %w", u.login, err)
+		}
+		g := auth.NewGrant{UserID: id, Role: u.role, ScopeKind: "org", ScopeID: root.ID}
+		if _, err := a.Users.GrantRole(ctx, boot, g); err != nil {
+			return nil, fmt.Errorf("bootstrap grant %s: %w", u.login, err)
+		}
+		if generated != "" {
+			out = append(out, Account{Login: u.login, Role: string(u.role), Password: generated})
+		}
+	}
+	return out, nil
+}

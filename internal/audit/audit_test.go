@@ -1,0 +1,386 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"qinggong/internal/audit"
+	"qinggong/internal/db"
+	"qinggong/internal/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+var testKey = []byte("audit-test-key-0123456789abcdef")
+
+// clock is a fake clock the tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// record writes one entry in its own transaction as the user login.
+func record(t *testing.T, d *db.DB, l *audit.Log, login string, e audit.Entry) {
+	t.Helper()
+	ctx := audit.WithMeta(context.Background(), audit.Meta{ActorID: 7, Login: login, Role: "cadre", OrgID: 3, IP: "10.0.0.1", RequestID: "req-" + login})
+	if err := d.InTx(ctx, func(tx *db.Tx) error { return l.Record(ctx, tx, e) }); err != nil {
+		t.Fatalf("record %s: %v", e.Action, err)
+	}
+}
+
+// seed writes n entries "test.N" with summaries "entry N".
+func seed(t *testing.T, d *db.DB, l *audit.Log, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		record(t, d, l, "alice", audit.Entry{Action: fmt.Sprintf("test.%d", i), ObjectType: "thing", ObjectID: int64(i), Summary: fmt.Sprintf("entry %d", i)})
+	}
+}
+
+func verify(t *testing.T, d *db.DB, l *audit.Log) (int64, *audit.Problem) {
+	t.Helper()
+	n, p, err := l.Verify(context.Background(), d.R())
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	return n, p
+}
+
+func exec(t *testing.T, d *db.DB, query string, args ...any) {
+	t.Helper()
+	if _, err := d.W().ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// dropGuards removes the append-only triggers, as an attacker with direct
+// database access would, so that tampering can be simulated.
+func dropGuards(t *testing.T, d *db.DB) {
+	t.Helper()
+	if d.Dialect == db.Postgres {
+		exec(t, d, `ALTER TABLE audit DISABLE TRIGGER USER`)
+		return
+	}
+	exec(t, d, `DROP TRIGGER audit_no_update`)
+	exec(t, d, `DROP TRIGGER audit_no_delete`)
+}
+
+func TestRecord(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			ctx := context.Background()
+			c := newClock()
+			l := audit.New(testKey, c.Now)
+			record(t, d, l, "alice", audit.Entry{Action: "org.create", ObjectType: "org", ObjectID: 42, Summary: "name=x"})
+			c.Advance(time.Second + 1500*time.Microsecond)
+			record(t, d, l, "bob", audit.Entry{Action: "org.move", ObjectType: "org", ObjectID: 42, OrgID: 99, Result: "fail"})
+
+			rs, err := l.Find(ctx, d.R(), audit.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 2 {
+				t.Fatalf("got %d rows, want 2", len(rs))
+			}
+			first, second := rs[1], rs[0]
+			if first.Seq != 1 || first.Action != "org.create" || first.ActorID != 7 || first.ActorLogin != "alice" ||
+				first.Role != "cadre" || first.OrgID != 3 || first.IP != "10.0.0.1" || first.RequestID != "req-alice" ||
+				first.ObjectType != "org" || first.ObjectID != 42 || first.Summary != "name=x" || first.Result != "ok" {
+				t.Errorf("first row = %+v", first)
+			}
+			if !first.At.Equal(time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)) {
+				t.Errorf("first.At = %v", first.At)
+			}
+			// Entry.OrgID overrides the actor's org; times are kept to the millisecond.
+			if second.Seq != 2 || second.OrgID != 99 || second.Result != "fail" || second.ActorLogin != "bob" {
+				t.Errorf("second row = %+v", second)
+			}
+			if want := time.Date(2025, 3, 1, 4, 0, 1, 1e6, time.UTC); !second.At.Equal(want) {
+				t.Errorf("second.At = %v, want %v", second.At, want)
+			}
+			if first.MAC == "" || first.MAC == second.MAC {
+				t.Errorf("MACs %q, %q", first.MAC, second.MAC)
+			}
+			var headSeq int64
+			var headMAC string
+			if err := d.R().QueryRowContext(ctx, `SELECT seq, mac FROM audit_head WHERE id = 1`).Scan(&headSeq, &headMAC); err != nil {
+				t.Fatal(err)
+			}
+			if headSeq != 2 || headMAC != second.MAC {
+				t.Errorf("head = %d %q, want 2 %q", headSeq, headMAC, second.MAC)
+			}
+		})
+	})
+	t.Run("RolledBackWithItsTransaction", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			ctx := context.Background()
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 2)
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				if err := l.Record(ctx, tx, audit.Entry{Action: "test.lost"}); err != nil {
+					return err
+				}
+				return context.Canceled
+			})
+			if err != context.Canceled {
+				t.Fatalf("InTx = %v", err)
+			}
+			seed(t, d, l, 1)
+			n, p := verify(t, d, l)
+			if p != nil || n != 3 {
+				t.Fatalf("verify = %d, %v; want 3, nil", n, p)
+			}
+		})
+	})
+}
+
+func TestVerify(t *testing.T) {
+	t.Run("Intact", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, newClock().Now)
+			if n, p := verify(t, d, l); n != 0 || p != nil {
+				t.Fatalf("empty log: %d, %v", n, p)
+			}
+			seed(t, d, l, 6)
+			if n, p := verify(t, d, l); n != 6 || p != nil {
+				t.Fatalf("verify = %d, %v; want 6, nil", n, p)
+			}
+		})
+	})
+	t.Run("WrongKey", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			seed(t, d, audit.New(testKey, nil), 3)
+			if _, p := verify(t, d, audit.New([]byte("another key"), nil)); p == nil || p.Seq != 1 {
+				t.Fatalf("problem = %v, want row 1", p)
+			}
+		})
+	})
+	t.Run("EditedRow", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 5)
+			dropGuards(t, d)
+			exec(t, d, `UPDATE audit SET summary = 'nothing happened' WHERE seq = 3`)
+			_, p := verify(t, d, l)
+			if p == nil || p.Seq != 3 || !strings.Contains(p.Reason, "MAC") {
+				t.Fatalf("problem = %v, want row 3 MAC mismatch", p)
+			}
+		})
+	})
+	t.Run("EditedRowAndMAC", func(t *testing.T) {
+		// Copying a MAC from elsewhere does not help: the next row chains on it.
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 5)
+			dropGuards(t, d)
+			exec(t, d, `UPDATE audit SET actor_login = 'mallory', mac = (SELECT mac FROM audit WHERE seq = 1) WHERE seq = 2`)
+			if _, p := verify(t, d, l); p == nil || p.Seq != 2 {
+				t.Fatalf("problem = %v, want row 2", p)
+			}
+		})
+	})
+	t.Run("DeletedMiddleRow", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 5)
+			dropGuards(t, d)
+			exec(t, d, `DELETE FROM audit WHERE seq = 3`)
+			_, p := verify(t, d, l)
+			if p == nil || p.Seq != 3 || !strings.Contains(p.Reason, "missing") {
+				t.Fatalf("problem = %v, want row 3 missing", p)
+			}
+		})
+	})
+	t.Run("DeletedFirstRow", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 3)
+			dropGuards(t, d)
+			exec(t, d, `DELETE FROM audit WHERE seq = 1`)
+			if _, p := verify(t, d, l); p == nil || p.Seq != 1 {
+				t.Fatalf("problem = %v, want row 1", p)
+			}
+		})
+	})
+	t.Run("DeletedLastRow", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			l := audit.New(testKey, nil)
+			seed(t, d, l, 5)
+			dropGuards(t, d)
+			exec(t, d, `DELETE FROM audit WHERE seq = 5`)
+			_, p := verify(t, d, l)
+			if p == nil || p.Seq != 5 || !strings.Contains(p.Reason, "head") {
+				t.Fatalf("problem = %v, want row 5 head mismatch", p)
+			}
+		})
+	})
+}
+
+func TestAppendOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := audit.New(testKey, nil)
+		seed(t, d, l, 3)
+		for _, q := range []string{
+			`UPDATE audit SET summary = 'x' WHERE seq = 2`,
+			`UPDATE audit SET result = 'fail'`,
+			`DELETE FROM audit WHERE seq = 3`,
+			`DELETE FROM audit`,
+		} {
+			if _, err := d.W().ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: err = %v, want the append-only refusal", q, err)
+			}
+		}
+		if d.Dialect == db.Postgres {
+			if _, err := d.W().ExecContext(ctx, `TRUNCATE audit`); err == nil {
+				t.Error("TRUNCATE audit succeeded")
+			}
+		}
+		if n, p := verify(t, d, l); n != 3 || p != nil {
+			t.Fatalf("verify after refused changes = %d, %v", n, p)
+		}
+	})
+}
+
+func TestFind(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := newClock()
+		l := audit.New(testKey, c.Now)
+		// seq: 1 alice auth.login, 2 bob auth.login, 3 alice org.create,
+		// 4 alice org.create.x (prefix trap), 5 bob auth.logout, 6 alice org.move; one minute apart.
+		for _, e := range []struct{ login, action string }{
+			{"alice", "auth.login"}, {"bob", "auth.login"}, {"alice", "org.create"},
+			{"alice", "org.createx"}, {"bob", "auth.logout"}, {"alice", "org.move"},
+		} {
+			record(t, d, l, e.login, audit.Entry{Action: e.action})
+			c.Advance(time.Minute)
+		}
+		seqs := func(f audit.Filter) []int64 {
+			t.Helper()
+			rs, err := l.Find(ctx, d.R(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, r := range rs {
+				out = append(out, r.Seq)
+			}
+			return out
+		}
+		start := time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)
+		for _, tc := range []struct {
+			name string
+			f    audit.Filter
+			want []int64
+		}{
+			{"All", audit.Filter{}, []int64{6, 5, 4, 3, 2, 1}},
+			{"Actor", audit.Filter{Actor: "alice"}, []int64{6, 4, 3, 1}},
+			{"ActionPrefix", audit.Filter{Action: "auth."}, []int64{5, 2, 1}},
+			{"ActionExactPrefix", audit.Filter{Action: "org.create"}, []int64{4, 3}},
+			{"ActorAndAction", audit.Filter{Actor: "bob", Action: "auth.login"}, []int64{2}},
+			{"NoMatch", audit.Filter{Actor: "carol"}, nil},
+			{"TimeRange", audit.Filter{From: start.Add(time.Minute), To: start.Add(3 * time.Minute)}, []int64{3, 2}},
+			{"Before", audit.Filter{Before: 4}, []int64{3, 2, 1}},
+			{"Limit", audit.Filter{Limit: 2}, []int64{6, 5}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := seqs(tc.f); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Errorf("seqs = %v, want %v", got, tc.want)
+				}
+			})
+		}
+		t.Run("Pages", func(t *testing.T) {
+			var all []int64
+			f := audit.Filter{Actor: "alice", Limit: 3}
+			for range 10 {
+				page := seqs(f)
+				if len(page) == 0 {
+					break
+				}
+				all = append(all, page...)
+				f.Before = page[len(page)-1]
+			}
+			if fmt.Sprint(all) != "[6 4 3 1]" {
+				t.Errorf("paged seqs = %v", all)
+			}
+		})
+	})
+}
+
+func TestConcurrentWriters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		const writers, each = 20, 3
+		l := audit.New(testKey, newClock().Now)
+		var wg sync.WaitGroup
+		errc := make(chan error, writers)
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx := audit.WithMeta(context.Background(), audit.Meta{Login: fmt.Sprintf("w%02d", w)})
+				errc <- d.InTx(ctx, func(tx *db.Tx) error {
+					for i := range each {
+						if err := l.Record(ctx, tx, audit.Entry{Action: "test.concurrent", ObjectID: int64(i)}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, p := verify(t, d, l)
+		if p != nil || n != writers*each {
+			t.Fatalf("verify = %d, %v; want %d, nil", n, p, writers*each)
+		}
+		// Each transaction's records are consecutive: the head lock is held to commit.
+		rs, err := l.Find(context.Background(), d.R(), audit.Filter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(rs); i += each {
+			for j := 1; j < each; j++ {
+				if rs[i+j].ActorLogin != rs[i].ActorLogin {
+					t.Fatalf("records of one transaction interleaved at seq %d", rs[i+j].Seq)
+				}
+			}
+		}
+	})
+}
+
+func TestClean(t *testing.T) {
+	if got := audit.Clean("a\nb\r\tc\x7fd"); got != "a b  c d" {
+		t.Errorf("Clean control chars = %q", got)
+	}
+	long := strings.Repeat("团", 250)
+	if got := audit.Clean(long); got != strings.Repeat("团", 200)+"…" {
+		t.Errorf("Clean long = %d runes", len([]rune(got)))
+	}
+	if got := audit.Clean("普通 text"); got != "普通 text" {
+		t.Errorf("Clean plain = %q", got)
+	}
+}

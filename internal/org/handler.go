@@ -1,0 +1,74 @@
+package org
+
+import (
+	"net/http"
+	"strconv"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/errs"
+	"qinggong/internal/web"
+)
+
+// Handler serves the organization pages and API.
+type Handler struct {
+	Orgs *Service
+}
+
+// Routes registers every organization and region route with its permission.
+func Routes(r *web.Router, h *Handler) {
+	r.Get("/orgs", auth.OrgRead, h.orgList)
+	r.Get("/orgs/{id}", auth.OrgRead, h.orgShow)
+	r.Get("/orgs/{id}/children", auth.OrgRead, h.orgChildren)
+	r.Get("/orgs/{id}/new", auth.OrgWrite, h.orgNew)
+	r.Post("/orgs/{id}/children", auth.OrgWrite, h.orgCreate)
+	r.Get("/orgs/{id}/edit", auth.OrgWrite, h.orgEdit)
+	r.Post("/orgs/{id}/edit", auth.OrgWrite, h.orgUpdate)
+	r.Get("/orgs/{id}/move", auth.OrgManage, h.orgMoveForm)
+	r.Post("/orgs/{id}/move", auth.OrgManage, h.orgMove)
+	r.Post("/orgs/{id}/archive", auth.OrgManage, h.orgArchive)
+	r.Post("/orgs/{id}/restore", auth.OrgManage, h.orgRestore)
+
+	r.Get("/regions", auth.RegionRead, h.regionList)
+	r.Get("/regions/new", auth.RegionWrite, h.regionNew)
+	r.Post("/regions", auth.RegionWrite, h.regionCreate)
+	r.Get("/regions/{id}", auth.RegionRead, h.regionShow)
+	r.Post("/regions/{id}/edit", auth.RegionWrite, h.regionUpdate)
+	r.Post("/regions/{id}/members", auth.RegionWrite, h.regionMemberAdd)
+	r.Post("/regions/{id}/members/{org}/remove", auth.RegionWrite, h.regionMemberRemove)
+
+	apiRoutes(r, h)
+}
+
+// pathID reads a numeric path parameter; a malformed one is NotFound.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.ErrNotFound
+	}
+	return id, nil
+}
+
+// formInput reads an organization form.
+func formInput(r *http.Request) Input {
+	return Input{
+		Name: r.PostFormValue("name"), ShortName: r.PostFormValue("short_name"), Code: r.PostFormValue("code"),
+		Level: r.PostFormValue("level"), UnitType: r.PostFormValue("unit_type"), District: r.PostFormValue("district"),
+		Address: r.PostFormValue("address"), Contact: r.PostFormValue("contact"), Established: r.PostFormValue("established"),
+	}
+}
+
+// fieldErrors returns the field messages of an Invalid error, nil otherwise.
+func fieldErrors(err error) map[string]string {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+		if e.Fields == nil {
+			return map[string]string{}
+		}
+		return e.Fields
+	}
+	return nil
+}
+
+func (o *Org) input() Input {
+	return Input{Name: o.Name, ShortName: o.ShortName, Code: o.Code, Level: o.Level, UnitType: o.UnitType,
+		District: o.District, Address: o.Address, Contact: o.Contact, Established: o.Established}
+}

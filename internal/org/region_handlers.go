@@ -1,0 +1,148 @@
+package org
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/web"
+)
+
+func (h *Handler) regionList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	regions, err := h.Orgs.FindRegions(ctx, auth.ActorFrom(ctx), "", 200)
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	return regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions).Render(ctx, w)
+}
+
+// regionOwners are the organizations a new region may belong to: the tops
+// of the actor's RegionWrite scope.
+func (h *Handler) regionOwners(r *http.Request) ([]Org, error) {
+	a := auth.ActorFrom(r.Context())
+	tops, err := h.Orgs.Tops(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	out := tops[:0]
+	for _, o := range tops {
+		if a.Can(auth.RegionWrite, o.Path) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (h *Handler) regionNew(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	owners, err := h.regionOwners(r)
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	return regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", RegionInput{}, owners, nil).Render(ctx, w)
+}
+
+func (h *Handler) regionCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	orgID, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	in := RegionInput{OrgID: orgID, Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
+	rg, err := h.Orgs.CreateRegion(ctx, auth.ActorFrom(ctx), in)
+	if fe := fieldErrors(err); fe != nil {
+		owners, oerr := h.regionOwners(r)
+		if oerr != nil {
+			return oerr
+		}
+		web.HTML(w)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", in, owners, fe).Render(ctx, w)
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(rg.ID, 10), "flash.created")
+}
+
+func (h *Handler) renderRegion(w http.ResponseWriter, r *http.Request, id int64, status int, fe map[string]string, code string) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	rg, err := h.Orgs.FindRegionByID(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	members, err := h.Orgs.RegionMembers(ctx, a, id, r.URL.Query().Get("after"), 50)
+	if err != nil {
+		return err
+	}
+	web.HTML(w)
+	w.WriteHeader(status)
+	return regionPage(web.NewPage(w, r, rg.Name, "nav.regions"), rg, members, fe, code).Render(ctx, w)
+}
+
+func (h *Handler) regionShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return h.renderRegion(w, r, id, http.StatusOK, nil, "")
+}
+
+func (h *Handler) regionUpdate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := RegionInput{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
+	_, err = h.Orgs.UpdateRegion(ctx, auth.ActorFrom(ctx), id, in)
+	if fe := fieldErrors(err); fe != nil {
+		web.HTML(w)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return regionFormPage(web.NewPage(w, r, web.T(ctx, "action.edit"), "nav.regions"), "/regions/"+strconv.FormatInt(id, 10)+"/edit", in, nil, fe).Render(ctx, w)
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved")
+}
+
+func (h *Handler) regionMemberAdd(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := auth.ActorFrom(ctx)
+	code := strings.TrimSpace(r.PostFormValue("org_code"))
+	var orgID int64
+	if pg, err := h.Orgs.Find(ctx, a, Filter{Query: code, Limit: 1}); err == nil && len(pg.Orgs) == 1 && pg.Orgs[0].Code == code {
+		orgID = pg.Orgs[0].ID
+	}
+	err = h.Orgs.AddMember(ctx, a, id, orgID)
+	if fe := fieldErrors(err); fe != nil {
+		return h.renderRegion(w, r, id, http.StatusUnprocessableEntity, fe, code)
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved")
+}
+
+func (h *Handler) regionMemberRemove(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	orgID, err := pathID(r, "org")
+	if err != nil {
+		return err
+	}
+	if err := h.Orgs.RemoveMember(ctx, auth.ActorFrom(ctx), id, orgID); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved")
+}

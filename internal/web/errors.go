@@ -1,0 +1,115 @@
+package web
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"qinggong/internal/errs"
+)
+
+var (
+	errUnauthorized = errs.E(errs.Unauthorized, "err.login_required")
+	errForbidden    = errs.E(errs.Forbidden, "err.forbidden")
+)
+
+// Status maps an error kind to its HTTP status, once, here.
+func Status(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.Locked:
+		return http.StatusLocked
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem is an RFC 9457 problem details body, with field messages in Errors.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail,omitempty"`
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+// Error renders err for the request: problem details under /api/, an error
+// page otherwise. Internal errors are logged with the request ID and shown
+// only as a generic message.
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	e, ok := errs.As(err)
+	if !ok {
+		e = &errs.Error{Kind: errs.Internal, Msg: "err.internal", Cause: err}
+	}
+	status := Status(e.Kind)
+	if status == http.StatusInternalServerError {
+		slog.ErrorContext(ctx, "request failed", "err", err.Error(), "path", r.URL.Path)
+	}
+	if IsAPI(r) {
+		p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: T(ctx, e.Msg)}
+		if len(e.Fields) > 0 {
+			p.Errors = make(map[string]string, len(e.Fields))
+			for f, k := range e.Fields {
+				p.Errors[f] = T(ctx, k)
+			}
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(p)
+		return
+	}
+	msg := T(ctx, e.Msg)
+	if len(e.Fields) > 0 {
+		var parts []string
+		for f, k := range e.Fields {
+			parts = append(parts, T(ctx, "field."+f)+": "+T(ctx, k))
+		}
+		msg += " " + strings.Join(parts, "; ")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if IsHTMX(r) {
+		ErrorFragment(status, msg).Render(ctx, w)
+		return
+	}
+	ErrorPage(status, msg).Render(ctx, w)
+}
+
+// IsAPI reports whether the request is for the JSON API.
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// IsHTMX reports whether htmx sent the request (it wants a fragment).
+func IsHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+// JSON writes v with status.
+func JSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// DecodeJSON reads a JSON body of at most 1 MiB into v, refusing unknown
+// fields (minimum necessary: nothing is accepted that the registry lacks).
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &errs.Error{Kind: errs.Invalid, Msg: "err.bad_json", Cause: err}
+	}
+	return nil
+}
+
+var errPanic = errs.E(errs.Internal, "err.internal")

@@ -1,0 +1,50 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Flash is a one-shot message shown on the next page (after a redirect).
+type Flash struct {
+	Kind string // "ok" or "error"
+	Key  string // catalog key
+}
+
+const flashCookie = "qg_flash"
+
+// SetFlash stores a message for the next page the browser loads.
+func SetFlash(w http.ResponseWriter, kind, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + key), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// NewPage starts a page: it takes the pending flash message, if any.
+func NewPage(w http.ResponseWriter, r *http.Request, title, nav string) Page {
+	p := Page{Title: title, Nav: nav, Path: r.URL.RequestURI()}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			for i := 0; i < len(v); i++ {
+				if v[i] == ':' {
+					p.Flash = &Flash{Kind: v[:i], Key: v[i+1:]}
+					break
+				}
+			}
+		}
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	}
+	return p
+}
+
+// Redirect answers a form post with 303 See Other and a flash message.
+func Redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error {
+	if flashKey != "" {
+		SetFlash(w, "ok", flashKey)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// HTML marks the response as a page.
+func HTML(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+}
