@@ -93,8 +93,12 @@ func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, "/users/"+strconv.FormatInt(id, 10), "flash.saved")
 }
 
-func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request) error { return h.setDisabled(w, r, true) }
-func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request) error  { return h.setDisabled(w, r, false) }
+func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request) error {
+	return h.setDisabled(w, r, true)
+}
+func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request) error {
+	return h.setDisabled(w, r, false)
+}
 
 func (h *Handler) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
 	id, err := pathID(r, "id")

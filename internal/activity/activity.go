@@ -108,16 +108,20 @@ func Sum(ctx context.Context, q db.Q, orgID int64, kind, fromMonth, toMonth stri
 }
 
 // ForPerson returns a person's entries, newest first, keyset-paged by ID
-// (before = 0 for the first page): the growth record's timeline.
+// (before = 0 for the first page, else the ID of the previous page's last
+// row): the growth record's timeline.
 func ForPerson(ctx context.Context, q db.Q, personID, before int64, limit int) ([]Row, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	if before <= 0 {
-		before = 1<<62 - 1
+	// The order is (occurred_at, id), so the cursor is that pair, looked up
+	// from the ID: entries are not always recorded in the order they happened.
+	after := "$2 = 0"
+	if before > 0 {
+		after = "(occurred_at, id) < (SELECT occurred_at, id FROM activity WHERE id = $2)"
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount
-		FROM activity WHERE person_id = $1 AND id < $2 ORDER BY occurred_at DESC, id DESC LIMIT $3`, personID, before, limit)
+		FROM activity WHERE person_id = $1 AND `+after+` ORDER BY occurred_at DESC, id DESC LIMIT $3`, personID, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -83,6 +83,7 @@ func dropGuards(t *testing.T, d *db.DB) {
 }
 
 func TestRecord(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		dbtest.Each(t, func(t *testing.T, d *db.DB) {
 			ctx := context.Background()
@@ -152,6 +153,7 @@ func TestRecord(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	t.Run("Intact", func(t *testing.T) {
 		dbtest.Each(t, func(t *testing.T, d *db.DB) {
 			l := audit.New(testKey, newClock().Now)
@@ -234,6 +236,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestAppendOnly(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		l := audit.New(testKey, nil)
@@ -260,6 +263,7 @@ func TestAppendOnly(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := newClock()
@@ -326,6 +330,7 @@ func TestFind(t *testing.T) {
 }
 
 func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		const writers, each = 20, 3
 		l := audit.New(testKey, newClock().Now)
@@ -373,6 +378,7 @@ func TestConcurrentWriters(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
+	t.Parallel()
 	if got := audit.Clean("a\nb\r\tc\x7fd"); got != "a b  c d" {
 		t.Errorf("Clean control chars = %q", got)
 	}

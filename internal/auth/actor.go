@@ -10,13 +10,13 @@ import (
 
 // Grant is a role on a scope: an org subtree, a region, or (officers) everything.
 type Grant struct {
-	ID        int64
-	Role      Role
-	ScopeKind string // "org", "region" or "global"
-	ScopeID   int64
+	ID        int64  `json:"id"`
+	Role      Role   `json:"role"`
+	ScopeKind string `json:"scope_kind"` // "org", "region" or "global"
+	ScopeID   int64  `json:"scope_id"`
 	// Paths are the materialized paths the grant covers: one for an org
 	// grant, one per member for a region grant, none for a global grant.
-	Paths []string
+	Paths []string `json:"paths,omitempty"`
 }
 
 // Actor is the user behind a request with their grants resolved to paths.

@@ -24,19 +24,17 @@ type NewGrant struct {
 // security admin, never to oneself, never beside another role; business
 // roles only inside the granter's UserWrite scope and never to an officer.
 func (s *Service) GrantRole(ctx context.Context, by *Actor, g NewGrant) (int64, error) {
-	var f errs.Fields
-	if !g.Role.Valid() {
-		f.Add("role", "err.role_unknown")
-	}
-	if err := f.Err(); err != nil {
-		return 0, err
-	}
+	// The target's scope is checked before the input, so that a user
+	// outside the granter's scope answers NotFound whatever the body says.
 	target, err := s.userByID(ctx, s.db.R(), g.UserID)
 	if err != nil {
 		return 0, err
 	}
 	if !by.Can(UserRead, target.OrgPath) && !by.Can(SecurityAdmin, "") {
 		return 0, ErrUserNotFound
+	}
+	if !g.Role.Valid() {
+		return 0, (errs.Fields{"role": "err.role_unknown"}).Err()
 	}
 	if g.UserID == by.UserID {
 		return 0, errs.E(errs.Forbidden, "err.grant_self")

@@ -16,18 +16,18 @@ import (
 
 // User is an account as listed and shown.
 type User struct {
-	ID          int64
-	Login       string
-	Name        string
-	OrgID       int64
-	OrgName     string
-	OrgPath     string
-	MustChange  bool
-	Disabled    bool
-	LockedUntil *time.Time
-	LastLoginAt *time.Time
-	CreatedAt   time.Time
-	Grants      []Grant
+	ID          int64      `json:"id"`
+	Login       string     `json:"login"`
+	Name        string     `json:"name"`
+	OrgID       int64      `json:"org_id"`
+	OrgName     string     `json:"org_name"`
+	OrgPath     string     `json:"org_path"`
+	MustChange  bool       `json:"must_change"`
+	Disabled    bool       `json:"disabled"`
+	LockedUntil *time.Time `json:"locked_until"`
+	LastLoginAt *time.Time `json:"last_login_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	Grants      []Grant    `json:"grants,omitzero"`
 }
 
 // NewUser is the input to CreateUser. An empty Password generates one that

@@ -72,8 +72,11 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 // The pragmas follow SECURITY-CHECKLIST I1: busy_timeout first so that the
 // others never fail on a locked file, WAL, FULL sync for the ledgers,
 // secure_delete so erased personal data leaves no bytes behind.
+// SQLite compares timestamps as text, so every time is written in UTC
+// (_timezone): a time.Time in another zone would otherwise sort by its wall
+// clock, not by the instant it names.
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(FULL)&_pragma=secure_delete(1)&_time_format=sqlite"
+	"&_pragma=synchronous(FULL)&_pragma=secure_delete(1)&_time_format=sqlite&_timezone=UTC"
 
 func openSQLite(ctx context.Context, path, raw string) (*DB, error) {
 	if path == "" {

@@ -10,7 +10,7 @@ import (
 // all write through the same Tx so that they commit or roll back together.
 type Tx struct {
 	*sql.Tx
-	Dialect Dialect
+	Dialect  Dialect
 	onCommit []func()
 }
 

@@ -36,6 +36,7 @@ func (f *fixture) activityPath(t *testing.T, id int64) string {
 }
 
 func TestMove(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		each(t, func(t *testing.T, f *fixture) {
 			// U1 ─ U1A ─ B1A below U1 as well as B1, so the subtree is three deep.
@@ -182,6 +183,7 @@ func TestMove(t *testing.T) {
 }
 
 func TestArchive(t *testing.T) {
+	t.Parallel()
 	t.Run("ErrRoot", func(t *testing.T) {
 		each(t, func(t *testing.T, f *fixture) {
 			before, mark := f.snapshot(t), f.mark(t)
@@ -295,6 +297,7 @@ func TestArchive(t *testing.T) {
 }
 
 func TestRebuildRollups(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, f *fixture) {
 		if _, err := f.d.W().ExecContext(f.ctx, `UPDATE orgs SET children = 7, descendants = 42 WHERE id = $1`, f.d1.ID); err != nil {
 			t.Fatal(err)

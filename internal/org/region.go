@@ -17,15 +17,15 @@ import (
 // Region is a named set of organizations across reporting lines (区域化),
 // owned by the organization that runs it; members lie in the owner's subtree.
 type Region struct {
-	ID          int64
-	OrgID       int64
-	OrgName     string
-	OrgPath     string
-	Name        string
-	Description string
-	Members     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID          int64     `json:"id"`
+	OrgID       int64     `json:"org_id"`
+	OrgName     string    `json:"org_name"`
+	OrgPath     string    `json:"org_path"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Members     int       `json:"members"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // RegionInput is what a user sets on a region.

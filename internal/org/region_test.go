@@ -40,6 +40,7 @@ func regionNames(rs []org.Region) string {
 }
 
 func TestRegions(t *testing.T) {
+	t.Parallel()
 	t.Run("Create", func(t *testing.T) {
 		each(t, func(t *testing.T, f *fixture) {
 			mark := f.mark(t)

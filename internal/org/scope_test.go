@@ -63,6 +63,7 @@ func (f *fixture) all() []*org.Org {
 }
 
 func TestScope(t *testing.T) {
+	t.Parallel()
 	t.Run("OrgGrant", func(t *testing.T) {
 		each(t, func(t *testing.T, f *fixture) {
 			r := reads{f, f.actor(t, "d1.cadre", f.d1.ID, auth.Cadre, "org", f.d1.ID)}

@@ -43,10 +43,12 @@ func (rt *Router) Routes() []Route { return rt.routes }
 // ServeHTTP dispatches to the matching route.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.mux.ServeHTTP(w, r) }
 
-func (rt *Router) Get(p string, perm auth.Permission, h HandlerFunc)    { rt.Handle("GET", p, perm, h) }
-func (rt *Router) Post(p string, perm auth.Permission, h HandlerFunc)   { rt.Handle("POST", p, perm, h) }
-func (rt *Router) Put(p string, perm auth.Permission, h HandlerFunc)    { rt.Handle("PUT", p, perm, h) }
-func (rt *Router) Delete(p string, perm auth.Permission, h HandlerFunc) { rt.Handle("DELETE", p, perm, h) }
+func (rt *Router) Get(p string, perm auth.Permission, h HandlerFunc)  { rt.Handle("GET", p, perm, h) }
+func (rt *Router) Post(p string, perm auth.Permission, h HandlerFunc) { rt.Handle("POST", p, perm, h) }
+func (rt *Router) Put(p string, perm auth.Permission, h HandlerFunc)  { rt.Handle("PUT", p, perm, h) }
+func (rt *Router) Delete(p string, perm auth.Permission, h HandlerFunc) {
+	rt.Handle("DELETE", p, perm, h)
+}
 
 // Handle registers h for method and pattern behind perm. An empty
 // permission is a programming error and panics at start-up.

@@ -130,6 +130,8 @@ type Client struct {
 	e     *Env
 	http  *http.Client
 	Token string // when set, sent as a bearer token instead of cookies
+	// Header holds extra request headers (e.g. Accept-Language) sent with every request.
+	Header http.Header
 }
 
 // Anon returns a client that is not logged in.
@@ -195,6 +197,9 @@ func (c *Client) Do(method, path string, body any) *Response {
 	req, err := http.NewRequest(method, c.e.Server.URL+path, rd)
 	if err != nil {
 		c.e.T.Fatal(err)
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)

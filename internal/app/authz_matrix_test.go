@@ -1,0 +1,473 @@
+package app_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"qinggong/internal/app/apptest"
+	"qinggong/internal/auth"
+	"qinggong/internal/db/dbtest"
+	"qinggong/internal/org"
+	"qinggong/internal/web"
+)
+
+// The authorization matrix (SECURITY-CHECKLIST §3.1, B1-B3): every route the
+// router knows × every actor × target objects in own, parent, child and
+// sibling subtrees plus a nonexistent ID. The expected answer is derived from
+// the policy (rolePerms via Actor.HasAnywhere and Actor.Can), never from the
+// handlers.
+
+// matrixActors are the fixture logins; "" is the anonymous client.
+var matrixActors = []string{"", "admin", "sysadmin", "secadmin", "auditor", "org_admin_d1", "cadre_d1",
+	"viewer_d1", "org_admin_u1", "viewer_u1", "viewer_r1", "norole"}
+
+// fixtureOrgs are the fixture's organizations. Every actor's own node,
+// parent, children and sibling subtrees are among them.
+var fixtureOrgs = []string{"C", "D1", "D2", "S1", "U1", "U2", "U3", "B1", "B2"}
+
+// matrixRegions are the regions of the matrix env and their owners.
+var matrixRegions = map[string]string{"R1": "C", "RD1": "D1", "RD2": "D2"}
+
+const missingID = 999999
+
+// Expected classes.
+const (
+	expPublic  = "public"  // not 401/403, < 500
+	expUnauth  = "unauth"  // 401 (API) or 303 to /login (pages)
+	expForbid  = "403"     // function level: permission held nowhere
+	expMissing = "404"     // object level: outside scope or nonexistent
+	expAllowed = "allowed" // not 401/403/404, < 500
+)
+
+// matrixEnv is an apptest env plus matrix targets: one user homed in each
+// fixture org (with a viewer grant there), and regions owned by C, D1 and D2.
+type matrixEnv struct {
+	e       *apptest.Env
+	users   map[string]int64 // org name → target user
+	grants  map[string]int64 // org name → grant of that user
+	regions map[string]*org.Region
+	members map[string]int64 // region → one member org
+	actors  map[string]*auth.Actor
+	clients map[string]*apptest.Client
+	dirty   bool
+}
+
+func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := apptest.New(t, dbName)
+	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
+		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}}
+	root := e.Orgs["C"]
+	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
+		{Role: auth.SecAdmin, ScopeKind: "global"},
+		{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}},
+	}}
+	for _, name := range fixtureOrgs {
+		login := "tgt_" + strings.ToLower(name)
+		id, _, err := e.App.Users.CreateUser(ctx, boot, auth.NewUser{Login: login, Name: login, OrgID: e.Orgs[name].ID, Password: apptest.Password})
+		if err != nil {
+			t.Fatalf("matrix user %s: %v", login, err)
+		}
+		gid, err := e.App.Users.GrantRole(ctx, boot, auth.NewGrant{UserID: id, Role: auth.Viewer, ScopeKind: "org", ScopeID: e.Orgs[name].ID})
+		if err != nil {
+			t.Fatalf("matrix grant %s: %v", login, err)
+		}
+		m.users[name], m.grants[name] = id, gid
+	}
+	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
+	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
+		rg, err := e.App.Orgs.CreateRegion(ctx, boot, org.RegionInput{OrgID: e.Orgs[spec[0]].ID, Name: "矩阵片区" + name})
+		if err != nil {
+			t.Fatalf("matrix region %s: %v", name, err)
+		}
+		if err := e.App.Orgs.AddMember(ctx, boot, rg.ID, e.Orgs[spec[1]].ID); err != nil {
+			t.Fatalf("matrix region member %s: %v", name, err)
+		}
+		m.regions[name], m.members[name] = rg, e.Orgs[spec[1]].ID
+	}
+	for _, login := range matrixActors {
+		if login == "" {
+			continue
+		}
+		a, err := e.App.Users.Actor(ctx, e.Users[login])
+		if err != nil {
+			t.Fatalf("actor %s: %v", login, err)
+		}
+		if a.MustChange {
+			t.Fatalf("actor %s must change password: matrix would only see redirects", login)
+		}
+		m.actors[login] = a
+	}
+	return m
+}
+
+// client returns a cookie client (pages) or a bearer client (API) of login.
+func (m *matrixEnv) client(login string, api bool) *apptest.Client {
+	key := login + "|" + strconv.FormatBool(api)
+	if c, ok := m.clients[key]; ok {
+		return c
+	}
+	var c *apptest.Client
+	switch {
+	case login == "":
+		c = m.e.Anon()
+	case api:
+		c = m.e.Bearer(login)
+	default:
+		c = m.e.Login(login)
+	}
+	m.clients[key] = c
+	return c
+}
+
+// objectKind names the object a route's first path parameter designates.
+func objectKind(pattern string) string {
+	s := strings.TrimPrefix(pattern, "/api/v1")
+	switch {
+	case !strings.Contains(strings.ReplaceAll(s, "{$}", ""), "{"):
+		return ""
+	case strings.HasPrefix(s, "/orgs/{"):
+		return "org"
+	case strings.HasPrefix(s, "/regions/{"):
+		return "region"
+	case strings.HasPrefix(s, "/users/{"):
+		return "user"
+	case strings.HasPrefix(s, "/grants/{"):
+		return "grant"
+	case strings.HasPrefix(pattern, "/assets/{"):
+		return "asset"
+	}
+	return "unknown"
+}
+
+// targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
+func targetsFor(kind string) []string {
+	switch kind {
+	case "org", "user", "grant":
+		return append(slices.Clone(fixtureOrgs), "missing")
+	case "region":
+		return []string{"R1", "RD1", "RD2", "missing"}
+	case "asset":
+		return []string{"app.css"}
+	}
+	return []string{"-"}
+}
+
+var paramRE = regexp.MustCompile(`\{[^}]*\}`)
+
+// fill substitutes the route's path parameters for target tgt. It returns
+// the path and the org path the object lives in ("" for none or missing).
+func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error) {
+	var objID, orgParam, gid int64
+	var objPath string
+	missing := tgt == "missing"
+	switch kind {
+	case "org":
+		if !missing {
+			o := m.e.Orgs[tgt]
+			objID, objPath, orgParam = o.ID, o.Path, o.ID
+		}
+	case "user":
+		if !missing {
+			objID, objPath, gid = m.users[tgt], m.e.Orgs[tgt].Path, m.grants[tgt]
+		}
+	case "grant":
+		if !missing {
+			objID, objPath = m.grants[tgt], m.e.Orgs[tgt].Path
+		}
+	case "region":
+		if !missing {
+			objID, objPath, orgParam = m.regions[tgt].ID, m.e.Orgs[matrixRegions[tgt]].Path, m.members[tgt]
+		}
+	}
+	if missing {
+		objID, orgParam, gid = missingID, missingID, missingID
+	}
+	var bad error
+	first := true
+	p := paramRE.ReplaceAllStringFunc(rt.Pattern, func(s string) string {
+		name := strings.TrimSuffix(strings.Trim(s, "{}"), "...")
+		defer func() { first = false }()
+		switch {
+		case name == "$":
+			return ""
+		case kind == "asset" && name == "name":
+			return strings.TrimPrefix(web.Asset(tgt), "/assets/")
+		case first:
+			return strconv.FormatInt(objID, 10)
+		case name == "org" && orgParam != 0:
+			return strconv.FormatInt(orgParam, 10)
+		case name == "gid" && gid != 0:
+			return strconv.FormatInt(gid, 10)
+		}
+		bad = fmt.Errorf("route %s %s: no matrix value for parameter %s", rt.Method, rt.Pattern, s)
+		return "0"
+	})
+	return p, objPath, bad
+}
+
+// expect derives the answer from the policy alone.
+func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
+	switch {
+	case rt.Perm == auth.Public:
+		return expPublic
+	case a == nil:
+		return expUnauth
+	case !a.HasAnywhere(rt.Perm):
+		return expForbid
+	case kind == "" || kind == "asset":
+		return expAllowed
+	case tgt == "missing":
+		return expMissing
+	case rt.Perm.Global():
+		if a.Can(rt.Perm, "") {
+			return expAllowed
+		}
+		return expForbid
+	case !a.Can(rt.Perm, objPath):
+		return expMissing
+	}
+	return expAllowed
+}
+
+// matches reports whether res is of the expected class.
+func matches(exp string, api, logout bool, res *apptest.Response) bool {
+	s := res.StatusCode
+	if s >= 500 {
+		return false
+	}
+	loginRedirect := s == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login")
+	switch exp {
+	case expPublic:
+		return s != 401 && s != 403
+	case expUnauth:
+		if api {
+			return s == 401
+		}
+		return loginRedirect
+	case expForbid:
+		return s == 403
+	case expMissing:
+		return s == 404
+	}
+	return s != 401 && s != 403 && s != 404 && (!loginRedirect || logout)
+}
+
+// sessionRoute reports whether a write to the route ends or replaces the
+// client's session, so clients must be rebuilt afterwards.
+func sessionRoute(rt web.Route) bool {
+	return rt.Method != "GET" && (rt.Pattern == "/login" || rt.Pattern == "/logout" || rt.Pattern == "/password")
+}
+
+// harmlessWrite reports whether a successful write leaves the targets as
+// they were (own tokens, language cookie).
+func harmlessWrite(rt web.Route) bool {
+	return rt.Pattern == "/tokens" || rt.Pattern == "/lang" || strings.HasSuffix(rt.Pattern, "/tokens")
+}
+
+type matrixRow struct {
+	route, actor, target, path, expected string
+	status                               int
+	ok                                   bool
+}
+
+// runMatrix walks routes × actors × targets. A fresh env replaces one that a
+// successful write may have changed, so every request sees the fixture.
+func runMatrix(t *testing.T, dbName string, keep func(web.Route) bool) []matrixRow {
+	t.Helper()
+	routes := slices.Clone(newMatrixEnv(t, dbName).e.App.Router.Routes())
+	var mu sync.Mutex
+	var rows []matrixRow
+	t.Run("routes", func(t *testing.T) {
+		for _, rt := range routes {
+			if keep != nil && !keep(rt) {
+				continue
+			}
+			t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
+				t.Parallel()
+				r := matrixRoute(t, dbName, rt)
+				mu.Lock()
+				rows = append(rows, r...)
+				mu.Unlock()
+			})
+		}
+	})
+	return rows
+}
+
+// matrixRoute runs one route for every actor and target.
+func matrixRoute(t *testing.T, dbName string, rt web.Route) []matrixRow {
+	var rows []matrixRow
+	m := newMatrixEnv(t, dbName)
+	{
+		kind := objectKind(rt.Pattern)
+		if kind == "unknown" {
+			t.Errorf("route %s %s: no matrix target kind for its parameters; extend objectKind", rt.Method, rt.Pattern)
+			return nil
+		}
+		api := strings.HasPrefix(rt.Pattern, "/api/")
+		for _, login := range matrixActors {
+			for _, tgt := range targetsFor(kind) {
+				if m.dirty {
+					m = newMatrixEnv(t, dbName)
+				}
+				path, objPath, err := m.fill(rt, kind, tgt)
+				if err != nil {
+					t.Error(err)
+					break
+				}
+				a := m.actors[login]
+				exp := expect(rt, a, kind, tgt, objPath)
+				var body any
+				if rt.Method != "GET" {
+					if api {
+						body = "{}"
+					} else {
+						body = url.Values{}
+					}
+				}
+				res := m.client(login, api).Do(rt.Method, path, body)
+				ok := matches(exp, api, rt.Pattern == "/logout", res)
+				if rt.Method == "POST" && rt.Pattern == "/login" && res.StatusCode == http.StatusUnauthorized {
+					ok = true // empty credentials: a failed login, not an access decision
+				}
+				who := login
+				if who == "" {
+					who = "anonymous"
+				}
+				if !ok {
+					snippet := res.Body
+					if len(snippet) > 200 {
+						snippet = snippet[:200]
+					}
+					t.Errorf("MISMATCH %s %s as %s on %s (%s): expected %s, got %d %s %q",
+						rt.Method, rt.Pattern, who, tgt, path, exp, res.StatusCode, res.Header.Get("Location"), snippet)
+				}
+				rows = append(rows, matrixRow{route: rt.Method + " " + rt.Pattern, actor: who, target: tgt, path: path,
+					expected: exp, status: res.StatusCode, ok: ok})
+				if rt.Method != "GET" && (sessionRoute(rt) || (res.StatusCode < 400 && !harmlessWrite(rt))) {
+					m.dirty = true
+				}
+			}
+		}
+	}
+	return rows
+}
+
+func writeMatrixCSV(t *testing.T, rows []matrixRow) string {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "authz-matrix.csv")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"route", "actor", "target", "path", "expected", "status", "ok"})
+	for _, r := range rows {
+		w.Write([]string{r.route, r.actor, r.target, r.path, r.expected, strconv.Itoa(r.status), strconv.FormatBool(r.ok)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func summarize(t *testing.T, rows []matrixRow, start time.Time) {
+	t.Helper()
+	routes, targets, byExp, bad := map[string]bool{}, map[string]bool{}, map[string]int{}, 0
+	for _, r := range rows {
+		routes[r.route] = true
+		targets[r.target] = true
+		byExp[r.expected]++
+		if !r.ok {
+			bad++
+		}
+	}
+	t.Logf("authz matrix: %d routes × %d actors × up to %d targets = %d requests (%v), %d mismatches; by expectation %v; csv %s",
+		len(routes), len(matrixActors), len(targets), len(rows), time.Since(start).Round(time.Millisecond), bad, byExp,
+		writeMatrixCSV(t, rows))
+}
+
+func TestAuthzMatrix(t *testing.T) {
+	for _, name := range dbtest.Names() {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			var keep func(web.Route) bool
+			if name != "sqlite" {
+				// Full matrix on SQLite; on PostgreSQL the scope queries of
+				// a few read and validation-failing routes.
+				reduced := map[string]bool{"GET /orgs/{id}": true, "GET /orgs/{id}/children": true, "GET /users/{id}": true,
+					"GET /regions/{id}": true, "POST /orgs/{id}/children": true, "GET /audit": true, "GET /users": true}
+				keep = func(rt web.Route) bool {
+					return reduced[rt.Method+" "+rt.Pattern] || (rt.Method == "GET" && strings.HasPrefix(rt.Pattern, "/api/v1/orgs/"))
+				}
+			}
+			rows := runMatrix(t, name, keep)
+			summarize(t, rows, start)
+		})
+	}
+}
+
+// TestRoutesDeclareKnownPermissions: every registered route names one of the
+// policy's permissions (B1, deny by default).
+func TestRoutesDeclareKnownPermissions(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	known := auth.Permissions()
+	routes := e.App.Router.Routes()
+	if len(routes) == 0 {
+		t.Fatal("router lists no routes")
+	}
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		if rt.Perm == "" || !slices.Contains(known, rt.Perm) {
+			t.Errorf("route %s %s declares unknown permission %q", rt.Method, rt.Pattern, rt.Perm)
+		}
+		key := rt.Method + " " + rt.Pattern
+		if seen[key] {
+			t.Errorf("route %s registered twice", key)
+		}
+		seen[key] = true
+	}
+	// Every permission except the pseudo ones is used by some route, and
+	// every role's permissions exist.
+	used := map[auth.Permission]bool{}
+	for _, rt := range routes {
+		used[rt.Perm] = true
+	}
+	for _, p := range known {
+		if !used[p] {
+			t.Errorf("permission %s has no route: policy without a matrix row", p)
+		}
+	}
+	for _, r := range append(slices.Clone(auth.BusinessRoles), auth.OfficerRoles...) {
+		if !r.Valid() {
+			t.Errorf("role %s not in the policy table", r)
+		}
+	}
+	// The router refuses an empty permission at registration.
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("registering a route without permission did not panic")
+			}
+		}()
+		web.NewRouter().Get("/x", "", func(http.ResponseWriter, *http.Request) error { return nil })
+	}()
+}

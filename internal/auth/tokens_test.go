@@ -1,0 +1,128 @@
+package auth_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/errs"
+)
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	t.Run("OK", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			f.grant(t, id, auth.Cadre, "org", f.d1.ID)
+			mark := f.mark(t)
+			tok, err := f.auth.CreateToken(f.ctx, id, " ci ", 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(tok, auth.TokenPrefix) || len(tok) != len(auth.TokenPrefix)+43 {
+				t.Errorf("token = %q", tok)
+			}
+			if got := fmt.Sprint(f.auditSince(t, mark)); got != "[token.create ok]" {
+				t.Errorf("audit = %s", got)
+			}
+			a, err := f.auth.TokenActor(f.ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.UserID != id || a.Login != "alice" || a.Via != "token" || !a.Can(auth.OrgWrite, f.u1.Path) || a.Can(auth.OrgRead, f.d2.Path) {
+				t.Errorf("actor = %+v", a)
+			}
+
+			// Only the hash is stored: the token text appears in no column.
+			var name, hash string
+			var expires time.Time
+			if err := f.d.R().QueryRowContext(f.ctx, `SELECT name, token_hash, expires_at FROM api_tokens WHERE user_id = $1`, id).Scan(&name, &hash, &expires); err != nil {
+				t.Fatal(err)
+			}
+			secret := strings.TrimPrefix(tok, auth.TokenPrefix)
+			if name != "ci" || hash != sha(tok) || strings.Contains(hash, secret) || strings.Contains(name, secret) {
+				t.Errorf("stored name %q hash %q", name, hash)
+			}
+			if !expires.Equal(f.clock.Now().Add(24 * time.Hour)) {
+				t.Errorf("expires = %v", expires)
+			}
+			if n := f.count(t, `SELECT count(*) FROM audit WHERE summary LIKE $1`, "%"+secret+"%"); n != 0 {
+				t.Error("the token is in the audit log")
+			}
+		})
+	})
+	t.Run("ErrRevoked", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			t1, _ := f.auth.CreateToken(f.ctx, id, "one", time.Hour)
+			t2, _ := f.auth.CreateToken(f.ctx, id, "two", time.Hour)
+			bob := f.user(t, "bob", f.u1)
+			tb, _ := f.auth.CreateToken(f.ctx, bob, "bob", time.Hour)
+			mark := f.mark(t)
+			if err := f.auth.RevokeTokens(f.ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(f.auditSince(t, mark)); got != "[token.revoke ok]" {
+				t.Errorf("audit = %s", got)
+			}
+			for _, tok := range []string{t1, t2} {
+				_, err := f.auth.TokenActor(f.ctx, tok)
+				wantKind(t, err, errs.Unauthorized, "err.token_invalid")
+			}
+			if _, err := f.auth.TokenActor(f.ctx, tb); err != nil {
+				t.Errorf("bob's token: %v", err)
+			}
+		})
+	})
+	t.Run("ErrExpired", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			tok, err := f.auth.CreateToken(f.ctx, id, "short", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Advance(time.Hour - time.Second)
+			if _, err := f.auth.TokenActor(f.ctx, tok); err != nil {
+				t.Fatalf("token before expiry: %v", err)
+			}
+			f.clock.Advance(time.Second)
+			_, err = f.auth.TokenActor(f.ctx, tok)
+			wantKind(t, err, errs.Unauthorized, "err.token_invalid")
+		})
+	})
+	t.Run("ErrDisabledUser", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			tok, _ := f.auth.CreateToken(f.ctx, id, "x", time.Hour)
+			f.exec(t, `UPDATE users SET disabled = TRUE WHERE id = $1`, id)
+			_, err := f.auth.TokenActor(f.ctx, tok)
+			wantKind(t, err, errs.Unauthorized, "err.token_invalid")
+		})
+	})
+	t.Run("ErrUnknown", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			tok, _ := f.auth.CreateToken(f.ctx, id, "x", time.Hour)
+			for _, bad := range []string{"", strings.TrimPrefix(tok, auth.TokenPrefix), auth.TokenPrefix + auth.NewToken(), tok + "x"} {
+				_, err := f.auth.TokenActor(f.ctx, bad)
+				wantKind(t, err, errs.Unauthorized, "err.token_invalid")
+			}
+		})
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		each(t, func(t *testing.T, f *fixture) {
+			id := f.user(t, "alice", f.u1)
+			for _, ttl := range []time.Duration{0, -time.Hour, 367 * 24 * time.Hour} {
+				_, err := f.auth.CreateToken(f.ctx, id, "x", ttl)
+				wantField(t, err, "ttl", "err.ttl_range")
+			}
+			_, err := f.auth.CreateToken(f.ctx, 999999, "x", time.Hour)
+			wantKind(t, err, errs.NotFound, "")
+			if n := f.count(t, `SELECT count(*) FROM api_tokens`); n != 0 {
+				t.Errorf("%d tokens stored by refused calls", n)
+			}
+		})
+	})
+}
