@@ -406,6 +406,9 @@ func summarize(t *testing.T, rows []matrixRow, start time.Time) {
 }
 
 func TestAuthzMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full matrix runs in the normal (non -short) run; -short is the race-detector run")
+	}
 	for _, name := range dbtest.Names() {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()

@@ -24,7 +24,6 @@ type node struct {
 	line          int // index of the committee under the root
 	unit          int // index of the nearest unit at or above, -1 above the units
 	end           int // units: index after the last node of the subtree
-	parentIdx     int // -1 for the committees under the root
 	childrenNames map[string]bool
 }
 
@@ -64,7 +63,6 @@ type tree struct {
 	root   *org.Org
 	left   int             // organizations still to create under the current committee
 	used   map[string]bool // unit committee names, unique across the tree
-	dupes  int             // unit names that needed a fallback
 }
 
 // build makes target organizations in all, the root included.
@@ -91,6 +89,8 @@ func build(g *gen, root *org.Org, firstID int64, target int, city bool) *tree {
 		tops[i] = t.add(-1, node{name: l.name, short: l.short, code: code, level: l.level, district: l.district,
 			address: t.address(d, nil), contact: t.contact(), established: est, year: year, line: i, unit: -1})
 	}
+	// Each committee's subtree spends its own budget (the committees above
+	// were counted out of the total already).
 	for i := range t.lines {
 		t.left = budgets[i]
 		for seq := 1; t.left > 0; seq++ {
@@ -102,7 +102,7 @@ func build(g *gen, root *org.Org, firstID int64, target int, city bool) *tree {
 
 // add appends n under the node at parent (-1: under the root) and returns its index.
 func (t *tree) add(parent int, n node) int {
-	n.id, n.parentIdx = t.nextID, parent
+	n.id = t.nextID
 	t.nextID++
 	if parent < 0 {
 		n.parentID, n.path, n.depth = t.root.ID, t.root.Path, t.root.Depth
@@ -211,7 +211,6 @@ func (t *tree) unitName(k *unitKind, d *district) string {
 			return n
 		}
 	}
-	t.dupes++
 	return t.branchOf(t.expand(t.pick(k.templates), d), d)
 }
 
