@@ -143,10 +143,18 @@ type Problem struct {
 
 func (p *Problem) Error() string { return fmt.Sprintf("audit row %d: %s", p.Seq, p.Reason) }
 
-// Verify recomputes the chain from the first row and returns the number of
-// rows checked and the first problem found (nil when the log is intact).
+// Verify recomputes the chain from the first row to the head and returns
+// the number of rows checked and the first problem found (nil when the log
+// is intact). The head is read first and the rows up to it checked, so that
+// rows appended while Verify runs on a live database are not taken for
+// rows removed from the end.
 func (l *Log) Verify(ctx context.Context, q db.Q) (int64, *Problem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM audit ORDER BY seq`)
+	var headSeq int64
+	var headMAC string
+	if err := q.QueryRowContext(ctx, `SELECT seq, mac FROM audit_head WHERE id = 1`).Scan(&headSeq, &headMAC); err != nil {
+		return 0, nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM audit WHERE seq <= $1 ORDER BY seq`, headSeq)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -170,13 +178,17 @@ func (l *Log) Verify(ctx context.Context, q db.Q) (int64, *Problem, error) {
 	if err := rows.Err(); err != nil {
 		return n, nil, err
 	}
-	var headSeq int64
-	var headMAC string
-	if err := q.QueryRowContext(ctx, `SELECT seq, mac FROM audit_head WHERE id = 1`).Scan(&headSeq, &headMAC); err != nil {
-		return n, nil, err
-	}
 	if headSeq != want-1 || headMAC != prev {
 		return n, &Problem{Seq: want, Reason: fmt.Sprintf("log ends at %d but head says %d (rows removed from the end)", want-1, headSeq)}, nil
+	}
+	// Record moves the head in the same transaction as it inserts, so in any
+	// one snapshot no row lies past the head unless it was written around the log.
+	var beyond int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(min(seq), 0) FROM audit WHERE seq > (SELECT seq FROM audit_head WHERE id = 1)`).Scan(&beyond); err != nil {
+		return n, nil, err
+	}
+	if beyond != 0 {
+		return n, &Problem{Seq: beyond, Reason: "row past the head (not written by the log)"}, nil
 	}
 	return n, nil, nil
 }

@@ -12,8 +12,8 @@ import (
 
 func TestTokens(t *testing.T) {
 	t.Parallel()
-	t.Run("OK", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
+	each(t, func(t *testing.T, f *fixture) {
+		t.Run("OK", func(t *testing.T) {
 			id := f.user(t, "alice", f.u1)
 			f.grant(t, id, auth.Cadre, "org", f.d1.ID)
 			mark := f.mark(t)
@@ -52,14 +52,12 @@ func TestTokens(t *testing.T) {
 				t.Error("the token is in the audit log")
 			}
 		})
-	})
-	t.Run("ErrRevoked", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
-			id := f.user(t, "alice", f.u1)
+		t.Run("ErrRevoked", func(t *testing.T) {
+			id := f.user(t, "rex", f.u1)
 			t1, _ := f.auth.CreateToken(f.ctx, id, "one", time.Hour)
 			t2, _ := f.auth.CreateToken(f.ctx, id, "two", time.Hour)
-			bob := f.user(t, "bob", f.u1)
-			tb, _ := f.auth.CreateToken(f.ctx, bob, "bob", time.Hour)
+			rob := f.user(t, "rob", f.u1)
+			tb, _ := f.auth.CreateToken(f.ctx, rob, "rob", time.Hour)
 			mark := f.mark(t)
 			if err := f.auth.RevokeTokens(f.ctx, id); err != nil {
 				t.Fatal(err)
@@ -72,13 +70,11 @@ func TestTokens(t *testing.T) {
 				wantKind(t, err, errs.Unauthorized, "err.token_invalid")
 			}
 			if _, err := f.auth.TokenActor(f.ctx, tb); err != nil {
-				t.Errorf("bob's token: %v", err)
+				t.Errorf("rob's token: %v", err)
 			}
 		})
-	})
-	t.Run("ErrExpired", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
-			id := f.user(t, "alice", f.u1)
+		t.Run("ErrExpired", func(t *testing.T) {
+			id := f.user(t, "exp.user", f.u1)
 			tok, err := f.auth.CreateToken(f.ctx, id, "short", time.Hour)
 			if err != nil {
 				t.Fatal(err)
@@ -91,36 +87,30 @@ func TestTokens(t *testing.T) {
 			_, err = f.auth.TokenActor(f.ctx, tok)
 			wantKind(t, err, errs.Unauthorized, "err.token_invalid")
 		})
-	})
-	t.Run("ErrDisabledUser", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
-			id := f.user(t, "alice", f.u1)
+		t.Run("ErrDisabledUser", func(t *testing.T) {
+			id := f.user(t, "dis.user", f.u1)
 			tok, _ := f.auth.CreateToken(f.ctx, id, "x", time.Hour)
 			f.exec(t, `UPDATE users SET disabled = TRUE WHERE id = $1`, id)
 			_, err := f.auth.TokenActor(f.ctx, tok)
 			wantKind(t, err, errs.Unauthorized, "err.token_invalid")
 		})
-	})
-	t.Run("ErrUnknown", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
-			id := f.user(t, "alice", f.u1)
+		t.Run("ErrUnknown", func(t *testing.T) {
+			id := f.user(t, "unk.user", f.u1)
 			tok, _ := f.auth.CreateToken(f.ctx, id, "x", time.Hour)
 			for _, bad := range []string{"", strings.TrimPrefix(tok, auth.TokenPrefix), auth.TokenPrefix + auth.NewToken(), tok + "x"} {
 				_, err := f.auth.TokenActor(f.ctx, bad)
 				wantKind(t, err, errs.Unauthorized, "err.token_invalid")
 			}
 		})
-	})
-	t.Run("ErrInvalid", func(t *testing.T) {
-		each(t, func(t *testing.T, f *fixture) {
-			id := f.user(t, "alice", f.u1)
+		t.Run("ErrInvalid", func(t *testing.T) {
+			id := f.user(t, "inv.user", f.u1)
 			for _, ttl := range []time.Duration{0, -time.Hour, 367 * 24 * time.Hour} {
 				_, err := f.auth.CreateToken(f.ctx, id, "x", ttl)
 				wantField(t, err, "ttl", "err.ttl_range")
 			}
 			_, err := f.auth.CreateToken(f.ctx, 999999, "x", time.Hour)
 			wantKind(t, err, errs.NotFound, "")
-			if n := f.count(t, `SELECT count(*) FROM api_tokens`); n != 0 {
+			if n := f.count(t, `SELECT count(*) FROM api_tokens WHERE user_id IN ($1, 999999)`, id); n != 0 {
 				t.Errorf("%d tokens stored by refused calls", n)
 			}
 		})

@@ -50,7 +50,13 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 // ReadTx runs fn in a read-only snapshot, for reads that must agree with each
 // other (exports, consistency checks).
 func (d *DB) ReadTx(ctx context.Context, fn func(q Q) error) error {
-	stx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: d.Dialect == Postgres})
+	// A SQLite read transaction is one snapshot already (WAL); PostgreSQL's
+	// default READ COMMITTED takes a new one per statement.
+	opts := &sql.TxOptions{}
+	if d.Dialect == Postgres {
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	stx, err := d.read.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -176,6 +176,10 @@ func TestCreate(t *testing.T) {
 				t.Fatalf("second CreateRoot = %v, %v; want the existing root", r, err)
 			}
 			f.wantNoAudit(t, mark)
+			var n int
+			if err := f.d.R().QueryRowContext(f.ctx, `SELECT count(*) FROM audit WHERE action = 'org.create' AND object_id = $1`, f.root.ID).Scan(&n); err != nil || n != 1 {
+				t.Errorf("root creation audited %d times (%v), want once", n, err)
+			}
 		})
 	})
 }
