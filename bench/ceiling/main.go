@@ -13,6 +13,9 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/web"
 )
 
 type row struct{ Name, Code, URL string }
@@ -29,9 +32,13 @@ func main() {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+	// The same actor as the measured page's, so the header and navigation
+	// render too and the two pages are the same size.
+	admin := &auth.Actor{Name: "团市委管理员", Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", Paths: []string{"/1/"}}}}
 	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		page(rows).Render(r.Context(), w)
+		// Rendered and sent the same way as every real page (web.Render).
+		web.Render(auth.WithActor(r.Context(), admin), w, page(rows))
 	})
 	log.Fatal(http.ListenAndServe(*addr, mux))
 }

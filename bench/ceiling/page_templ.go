@@ -43,19 +43,19 @@ func page(rows []row) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"crumbs\"><a href=\"/orgs/1\">共青团上海市委</a> › <a href=\"/orgs/2\">申通地铁集团团委</a></div><h1>上海地铁第一运营有限公司团委 <span class=\"badge\">基层团委</span></h1><div class=\"actions\"><a class=\"btn primary\" href=\"/orgs/3/new\">新增下级组织</a><a class=\"btn\" href=\"/orgs/3/edit\">编辑</a></div><div class=\"card\"><dl class=\"facts\"><dt>简称</dt><dd>地铁一运团委</dd><dt>组织代码</dt><dd>SH-S02-U0001</dd><dt>单位类型</dt><dd>国有及国有控股企业</dd><dt>所在区</dt><dd>徐汇区</dd><dt>地址</dt><dd>徐汇区衡山路12号</dd><dt>联系人</dt><dd>王老师 021-64370000</dd><dt>成立日期</dt><dd>1995-07-01</dd><dt>下属组织数</dt><dd>42</dd></dl></div><h2>下级组织</h2><table class=\"list\"><thead><tr><th>名称</th><th>组织代码</th><th>层级</th><th>下属组织数</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"crumbs\"><a href=\"/orgs/1\">共青团上海市委</a> › <a href=\"/orgs/2\">申通地铁集团团委</a></div><h1>上海地铁第一运营有限公司团委 <span class=\"badge\">基层团委</span></h1><div class=\"actions\"><a class=\"btn primary\" href=\"/orgs/3/new\">新增下级组织</a><a class=\"btn\" href=\"/orgs/3/edit\">编辑</a></div><div class=\"card\"><dl class=\"facts\"><dt>简称</dt><dd>地铁一运团委</dd><dt>组织代码</dt><dd>SH-S02-U0001</dd><dt>单位类型</dt><dd>国有及国有控股企业</dd><dt>所在区</dt><dd>徐汇区</dd><dt>地址</dt><dd>徐汇区衡山路12号</dd><dt>联系人</dt><dd>王老师 021-64370000</dd><dt>成立日期</dt><dd>1995-07-01</dd><dt>下属组织数</dt><dd>42</dd></dl></div><h2>下级组织 <span class=\"count muted\">(147)</span></h2><table class=\"list\"><thead><tr><th>名称</th><th>组织代码</th><th>层级</th><th>下属组织数</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			for _, r := range rows {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<tr><td><a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<tr><td data-label=\"名称\"><a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(r.URL)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 25, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 26, Col: 60}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 				if templ_7745c5c3_Err != nil {
@@ -68,31 +68,31 @@ func page(rows []row) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(r.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 25, Col: 54}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 26, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</a></td><td>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</a></td><td data-label=\"组织代码\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(r.Code)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 25, Col: 77}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ceiling/page.templ`, Line: 27, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</td><td><span class=\"badge\">团支部</span></td><td>0</td></tr>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</td><td data-label=\"层级\"><span class=\"badge\">团支部</span></td><td data-label=\"下属组织数\">0</td></tr>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</tbody></table>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</tbody></table><div class=\"pager\"><a class=\"btn\" href=\"/orgs/3?after=SH-S02-U0001-B20\">下一页</a></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

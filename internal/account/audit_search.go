@@ -53,7 +53,7 @@ func (h *Handler) auditSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	query := url.Values{"actor": {f.Actor}, "action": {f.Action}}.Encode()
 	web.HTML(w)
-	return auditPage(web.NewPage(w, r, web.T(ctx, "audit.title"), "nav.audit"), f, rows, next, query).Render(ctx, w)
+	return web.Render(ctx, w, auditPage(web.NewPage(w, r, web.T(ctx, "audit.title"), "nav.audit"), f, rows, next, query))
 }
 
 // auditExport streams the matching rows (up to 100,000) as CSV.

@@ -15,7 +15,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	web.HTML(w)
-	return loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), "", web.SafeNext(r.URL.Query().Get("next")), "").Render(ctx, w)
+	return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), "", web.SafeNext(r.URL.Query().Get("next")), ""))
 }
 
 // login checks the password and rotates the session: any session the
@@ -36,7 +36,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		web.HTML(w)
 		w.WriteHeader(web.Status(e.Kind))
-		return loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, e.Msg).Render(ctx, w)
+		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, e.Msg))
 	}
 	web.SetSession(w, r, token)
 	if a.MustChange {
@@ -82,5 +82,5 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops).Render(ctx, w)
+	return web.Render(ctx, w, homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops))
 }

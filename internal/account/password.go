@@ -13,7 +13,7 @@ import (
 func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	web.HTML(w)
-	return passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), auth.ActorFrom(ctx).MustChange, nil).Render(ctx, w)
+	return web.Render(ctx, w, passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), auth.ActorFrom(ctx).MustChange, nil))
 }
 
 // passwordChange sets a new password; all sessions end, so the user logs in again.
@@ -24,7 +24,7 @@ func (h *Handler) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	if fe := fieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), a.MustChange, fe).Render(ctx, w)
+		return web.Render(ctx, w, passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), a.MustChange, fe))
 	}
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (h *Handler) passwordChange(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) tokensPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	web.HTML(w)
-	return tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), "", nil).Render(ctx, w)
+	return web.Render(ctx, w, tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), "", nil))
 }
 
 // tokenCreate issues a personal access token and shows it once.
@@ -55,5 +55,5 @@ func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if fe != nil {
 		w.WriteHeader(web.Status(errs.Invalid))
 	}
-	return tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), tok, fe).Render(ctx, w)
+	return web.Render(ctx, w, tokensPage(web.NewPage(w, r, web.T(ctx, "token.title"), "nav.tokens"), tok, fe))
 }

@@ -23,13 +23,13 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request) error {
 		next = users[limit-1].Login
 	}
 	web.HTML(w)
-	return userListPage(web.NewPage(w, r, web.T(ctx, "user.title"), "nav.users"), users, q, next).Render(ctx, w)
+	return web.Render(ctx, w, userListPage(web.NewPage(w, r, web.T(ctx, "user.title"), "nav.users"), users, q, next))
 }
 
 func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	web.HTML(w)
-	return userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), auth.NewUser{}, "", nil).Render(ctx, w)
+	return web.Render(ctx, w, userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), auth.NewUser{}, "", nil))
 }
 
 // orgIDByCode resolves an organization code the actor can read (0 if none).
@@ -54,13 +54,13 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if fe := fieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), in, code, fe).Render(ctx, w)
+		return web.Render(ctx, w, userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), in, code, fe))
 	}
 	if err != nil {
 		return err
 	}
 	web.HTML(w)
-	return userCreatedPage(web.NewPage(w, r, web.T(ctx, "user.created"), "nav.users"), id, strings.ToLower(strings.TrimSpace(in.Login)), pw).Render(ctx, w)
+	return web.Render(ctx, w, userCreatedPage(web.NewPage(w, r, web.T(ctx, "user.created"), "nav.users"), id, strings.ToLower(strings.TrimSpace(in.Login)), pw))
 }
 
 func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, status int, fe map[string]string) error {
@@ -71,7 +71,7 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, s
 	}
 	web.HTML(w)
 	w.WriteHeader(status)
-	return userPage(web.NewPage(w, r, u.Name, "nav.users"), u, fe).Render(ctx, w)
+	return web.Render(ctx, w, userPage(web.NewPage(w, r, u.Name, "nav.users"), u, fe))
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {

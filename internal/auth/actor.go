@@ -4,16 +4,18 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"qinggong/internal/db"
 )
 
 // Grant is a role on a scope: an org subtree, a region, or (officers) everything.
 type Grant struct {
-	ID        int64  `json:"id"`
-	Role      Role   `json:"role"`
-	ScopeKind string `json:"scope_kind"` // "org", "region" or "global"
-	ScopeID   int64  `json:"scope_id"`
+	ID        int64      `json:"id"`
+	Role      Role       `json:"role"`
+	ScopeKind string     `json:"scope_kind"` // "org", "region" or "global"
+	ScopeID   int64      `json:"scope_id"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// Paths are the materialized paths the grant covers: one for an org
 	// grant, one per member for a region grant, none for a global grant.
 	Paths []string `json:"paths,omitempty"`

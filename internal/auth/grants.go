@@ -95,6 +95,9 @@ func (s *Service) GrantRole(ctx context.Context, by *Actor, g NewGrant) (int64, 
 				return errs.E(errs.Conflict, "err.officer_exclusive")
 			}
 		}
+		if err := BumpAuthz(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "grant.create", ObjectType: "user", ObjectID: g.UserID, OrgID: target.OrgID,
 			Summary: fmt.Sprintf("role=%s scope=%s:%d", g.Role, g.ScopeKind, g.ScopeID)})
 	})
@@ -139,6 +142,9 @@ func (s *Service) RevokeGrant(ctx context.Context, by *Actor, grantID int64) err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE id = $1`, grantID); err != nil {
+			return err
+		}
+		if err := BumpAuthz(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "grant.revoke", ObjectType: "user", ObjectID: g.UserID, OrgID: target.OrgID,

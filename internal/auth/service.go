@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"time"
 
@@ -14,11 +15,12 @@ import (
 
 // Service is the accounts service. Construct with New.
 type Service struct {
-	db    *db.DB
-	audit *audit.Log
-	hash  HashParams
-	dummy string
-	now   func() time.Time
+	db     *db.DB
+	audit  *audit.Log
+	hash   HashParams
+	dummy  string
+	now    func() time.Time
+	grants grantCache
 
 	// IdleTimeout and Absolute bound a session's life (30 min, 12 h by default).
 	IdleTimeout time.Duration
@@ -62,11 +64,11 @@ func orgPath(ctx context.Context, q db.Q, id int64) (string, error) {
 func (s *Service) loadActor(ctx context.Context, q db.Q, a *Actor) error {
 	now := s.Now()
 	rows, err := q.QueryContext(ctx, `
-		SELECT g.id, g.role, g.scope_kind, g.scope_id, COALESCE(o.path, '')
+		SELECT g.id, g.role, g.scope_kind, g.scope_id, g.expires_at, COALESCE(o.path, '')
 		FROM grants g LEFT JOIN orgs o ON g.scope_kind = 'org' AND o.id = g.scope_id
 		WHERE g.user_id = $1 AND (g.expires_at IS NULL OR g.expires_at > $2) AND g.scope_kind <> 'region'
 		UNION ALL
-		SELECT g.id, g.role, g.scope_kind, g.scope_id, o.path
+		SELECT g.id, g.role, g.scope_kind, g.scope_id, g.expires_at, o.path
 		FROM grants g JOIN region_members m ON m.region_id = g.scope_id JOIN orgs o ON o.id = m.org_id
 		WHERE g.user_id = $1 AND (g.expires_at IS NULL OR g.expires_at > $2) AND g.scope_kind = 'region'
 		ORDER BY 1`, a.UserID, now)
@@ -74,12 +76,16 @@ func (s *Service) loadActor(ctx context.Context, q db.Q, a *Actor) error {
 		return err
 	}
 	defer rows.Close()
-	a.Grants = a.Grants[:0]
+	a.Grants = nil // a fresh slice: the cache may share the previous one
 	for rows.Next() {
 		var g Grant
 		var path string
-		if err := rows.Scan(&g.ID, &g.Role, &g.ScopeKind, &g.ScopeID, &path); err != nil {
+		var exp sql.NullTime
+		if err := rows.Scan(&g.ID, &g.Role, &g.ScopeKind, &g.ScopeID, &exp, &path); err != nil {
 			return err
+		}
+		if exp.Valid {
+			g.ExpiresAt = &exp.Time
 		}
 		if n := len(a.Grants); n > 0 && a.Grants[n-1].ID == g.ID {
 			a.Grants[n-1].Paths = append(a.Grants[n-1].Paths, path)

@@ -137,9 +137,10 @@ func (s *Service) Session(ctx context.Context, token string) (*Actor, error) {
 	a := &Actor{Via: "session"}
 	var created, seen time.Time
 	var disabled bool
-	err := s.db.R().QueryRowContext(ctx, `SELECT s.user_id, s.created_at, s.last_seen, u.login, u.name, u.org_id, u.must_change, u.disabled
+	var version string
+	err := s.db.R().QueryRowContext(ctx, `SELECT s.user_id, s.created_at, s.last_seen, u.login, u.name, u.org_id, u.must_change, u.disabled, `+authzVersionSQL+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, th).
-		Scan(&a.UserID, &created, &seen, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled)
+		Scan(&a.UserID, &created, &seen, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, errs.E(errs.Unauthorized, "err.login_required")
 	}
@@ -161,7 +162,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Actor, error) {
 			return err
 		})
 	}
-	return a, s.loadActor(ctx, s.db.R(), a)
+	return a, s.grantsFor(ctx, a, version)
 }
 
 // Logout ends the session server-side.

@@ -63,9 +63,10 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	a := &Actor{Via: "token"}
 	var expires time.Time
 	var revoked, disabled bool
-	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.disabled
+	var version string
+	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.disabled, `+authzVersionSQL+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
-		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &disabled)
+		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &disabled, &version)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, unauth
 	}
@@ -75,5 +76,5 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	if revoked || disabled || !expires.After(s.Now()) {
 		return nil, unauth
 	}
-	return a, s.loadActor(ctx, s.db.R(), a)
+	return a, s.grantsFor(ctx, a, version)
 }

@@ -49,6 +49,8 @@ type DB struct {
 	Dialect Dialect
 	read    *sql.DB
 	write   *sql.DB
+	reader  Q          // what R returns: the read pool, through a statement cache on SQLite
+	cache   *stmtCache // nil on PostgreSQL
 	// File is the SQLite database file ("" on PostgreSQL).
 	File string
 	// URL is the connection string Open was given.
@@ -103,7 +105,8 @@ func openSQLite(ctx context.Context, path, raw string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{Dialect: SQLite, read: read, write: write, File: path, URL: raw}
+	cache := &stmtCache{db: read, m: map[string]*sql.Stmt{}}
+	d := &DB{Dialect: SQLite, read: read, write: write, reader: cache, cache: cache, File: path, URL: raw}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
@@ -119,7 +122,7 @@ func openPostgres(ctx context.Context, raw string) (*DB, error) {
 	p.SetMaxOpenConns(16)
 	p.SetMaxIdleConns(16)
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{Dialect: Postgres, read: p, write: p, URL: raw}
+	d := &DB{Dialect: Postgres, read: p, write: p, reader: p, URL: raw}
 	if err := d.Ping(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("db: connect %s: %w", redact(raw), err)
@@ -155,6 +158,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.cache != nil {
+		d.cache.close()
+	}
 	err := d.read.Close()
 	if d.write != d.read {
 		err = errors.Join(err, d.write.Close())
@@ -163,7 +169,7 @@ func (d *DB) Close() error {
 }
 
 // R is the read pool, for queries outside a transaction.
-func (d *DB) R() Q { return d.read }
+func (d *DB) R() Q { return d.reader }
 
 // W is the write pool; migrations and maintenance use it directly.
 func (d *DB) W() *sql.DB { return d.write }

@@ -63,3 +63,9 @@ func (a *Args) Add(v any) string {
 
 // List is the arguments in placeholder order.
 func (a *Args) List() []any { return a.list }
+
+// Analyze refreshes the query planner's statistics (after bulk loads).
+func (d *DB) Analyze(ctx context.Context) error {
+	_, err := d.write.ExecContext(ctx, "ANALYZE")
+	return err
+}

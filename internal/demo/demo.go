@@ -106,6 +106,11 @@ func Load(ctx context.Context, d *db.DB, orgs *org.Service, users *auth.Service,
 	if err := orgs.RebuildRollups(ctx); err != nil {
 		return Result{}, fmt.Errorf("demo: rollups: %w", err)
 	}
+	// Fresh statistics after a bulk load, so the planners pick the indexes
+	// from the first request on.
+	if err := d.Analyze(ctx); err != nil {
+		return Result{}, fmt.Errorf("demo: analyze: %w", err)
+	}
 	regionIDs, err := createRegions(ctx, orgs, root, t, members)
 	if err != nil {
 		return Result{}, err

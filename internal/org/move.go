@@ -82,6 +82,10 @@ func (s *Service) Move(ctx context.Context, by *auth.Actor, id, newParentID int6
 			WHERE org_path >= $3 AND org_path < $4`, newPath, len(o.Path)+1, o.Path, db.PathUpper(o.Path)); err != nil {
 			return err
 		}
+		// Grants on the moved subtree now cover other paths.
+		if err := auth.BumpAuthz(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "org.move", ObjectType: "org", ObjectID: o.ID, OrgID: o.ID,
 			Summary: fmt.Sprintf("parent %d→%d, %d organizations", old.ID, np.ID, o.Descendants+1)})
 	})

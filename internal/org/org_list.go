@@ -14,7 +14,7 @@ func (h *Handler) orgList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
 	var results *Page
 	if q != "" {
-		pg, err := h.Orgs.Find(ctx, a, Filter{Query: q, After: r.URL.Query().Get("after"), Limit: 50, Status: "all"})
+		pg, err := h.Orgs.Find(ctx, a, Filter{Query: q, After: r.URL.Query().Get("after"), Limit: 50, Status: "all", Brief: true})
 		if err != nil {
 			return err
 		}
@@ -25,7 +25,7 @@ func (h *Handler) orgList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return treePage(web.NewPage(w, r, web.T(ctx, "org.tree"), "nav.orgs"), tops, q, results).Render(ctx, w)
+	return web.Render(ctx, w, treePage(web.NewPage(w, r, web.T(ctx, "org.tree"), "nav.orgs"), tops, q, results))
 }
 
 // orgChildren is the htmx fragment of one page of children.
@@ -40,12 +40,12 @@ func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg, err := h.Orgs.Find(ctx, a, Filter{Parent: id, After: r.URL.Query().Get("after"), Limit: 100})
+	pg, err := h.Orgs.Find(ctx, a, Filter{Parent: id, After: r.URL.Query().Get("after"), Limit: 100, Brief: true})
 	if err != nil {
 		return err
 	}
 	web.HTML(w)
-	return childrenFragment(parent, pg).Render(ctx, w)
+	return web.Render(ctx, w, childrenFragment(parent, pg))
 }
 
 // orgShow is an organization's page: details, breadcrumbs, children.
@@ -64,10 +64,10 @@ func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	kids, err := h.Orgs.Find(ctx, a, Filter{Parent: id, After: r.URL.Query().Get("after"), Limit: 20, Status: "all"})
+	kids, err := h.Orgs.Find(ctx, a, Filter{Parent: id, After: r.URL.Query().Get("after"), Limit: 20, Status: "all", Brief: true})
 	if err != nil {
 		return err
 	}
 	web.HTML(w)
-	return orgPage(web.NewPage(w, r, o.Name, "nav.orgs"), o, anc, kids).Render(ctx, w)
+	return web.Render(ctx, w, orgPage(web.NewPage(w, r, o.Name, "nav.orgs"), o, anc, kids))
 }

@@ -22,7 +22,7 @@ func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return movePage(web.NewPage(w, r, web.T(ctx, "org.move"), "nav.orgs"), o, "", nil).Render(ctx, w)
+	return web.Render(ctx, w, movePage(web.NewPage(w, r, web.T(ctx, "org.move"), "nav.orgs"), o, "", nil))
 }
 
 // orgMove moves the subtree under the organization with the given code.
@@ -46,7 +46,7 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request) error {
 	if fe := fieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return movePage(web.NewPage(w, r, web.T(ctx, "org.move"), "nav.orgs"), o, code, fe).Render(ctx, w)
+		return web.Render(ctx, w, movePage(web.NewPage(w, r, web.T(ctx, "org.move"), "nav.orgs"), o, code, fe))
 	}
 	if err != nil {
 		return err

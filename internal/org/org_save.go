@@ -11,7 +11,7 @@ import (
 func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, status int, f formData) error {
 	web.HTML(w)
 	w.WriteHeader(status)
-	return orgForm(web.NewPage(w, r, f.Title, "nav.orgs"), f).Render(r.Context(), w)
+	return web.Render(r.Context(), w, orgForm(web.NewPage(w, r, f.Title, "nav.orgs"), f))
 }
 
 // orgNew shows the form for a new child organization.

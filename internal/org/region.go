@@ -182,6 +182,9 @@ func (s *Service) AddMember(ctx context.Context, by *auth.Actor, regionID, orgID
 		if _, err := tx.ExecContext(ctx, `UPDATE regions SET members = members + 1, updated_at = $1 WHERE id = $2`, s.nowUTC(), regionID); err != nil {
 			return err
 		}
+		if err := auth.BumpAuthz(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "region.member.add", ObjectType: "region", ObjectID: regionID, OrgID: r.OrgID,
 			Summary: fmt.Sprintf("org=%d %s", orgID, audit.Clean(o.Name))})
 	})
@@ -202,6 +205,9 @@ func (s *Service) RemoveMember(ctx context.Context, by *auth.Actor, regionID, or
 			return errs.ErrNotFound
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE regions SET members = members - 1, updated_at = $1 WHERE id = $2`, s.nowUTC(), regionID); err != nil {
+			return err
+		}
+		if err := auth.BumpAuthz(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "region.member.remove", ObjectType: "region", ObjectID: regionID, OrgID: r.OrgID,

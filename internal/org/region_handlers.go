@@ -16,7 +16,7 @@ func (h *Handler) regionList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions).Render(ctx, w)
+	return web.Render(ctx, w, regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions))
 }
 
 // regionOwners are the organizations a new region may belong to: the tops
@@ -43,7 +43,7 @@ func (h *Handler) regionNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", RegionInput{}, owners, nil).Render(ctx, w)
+	return web.Render(ctx, w, regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", RegionInput{}, owners, nil))
 }
 
 func (h *Handler) regionCreate(w http.ResponseWriter, r *http.Request) error {
@@ -58,7 +58,7 @@ func (h *Handler) regionCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", in, owners, fe).Render(ctx, w)
+		return web.Render(ctx, w, regionFormPage(web.NewPage(w, r, web.T(ctx, "region.new"), "nav.regions"), "/regions", in, owners, fe))
 	}
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func (h *Handler) renderRegion(w http.ResponseWriter, r *http.Request, id int64,
 	}
 	web.HTML(w)
 	w.WriteHeader(status)
-	return regionPage(web.NewPage(w, r, rg.Name, "nav.regions"), rg, members, fe, code).Render(ctx, w)
+	return web.Render(ctx, w, regionPage(web.NewPage(w, r, rg.Name, "nav.regions"), rg, members, fe, code))
 }
 
 func (h *Handler) regionShow(w http.ResponseWriter, r *http.Request) error {
@@ -101,7 +101,7 @@ func (h *Handler) regionUpdate(w http.ResponseWriter, r *http.Request) error {
 	if fe := fieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return regionFormPage(web.NewPage(w, r, web.T(ctx, "action.edit"), "nav.regions"), "/regions/"+strconv.FormatInt(id, 10)+"/edit", in, nil, fe).Render(ctx, w)
+		return web.Render(ctx, w, regionFormPage(web.NewPage(w, r, web.T(ctx, "action.edit"), "nav.regions"), "/regions/"+strconv.FormatInt(id, 10)+"/edit", in, nil, fe))
 	}
 	if err != nil {
 		return err

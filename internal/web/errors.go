@@ -81,10 +81,10 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if IsHTMX(r) {
-		ErrorFragment(status, msg).Render(ctx, w)
+		Render(ctx, w, ErrorFragment(status, msg))
 		return
 	}
-	ErrorPage(status, msg).Render(ctx, w)
+	Render(ctx, w, ErrorPage(status, msg))
 }
 
 // IsAPI reports whether the request is for the JSON API.

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"qinggong/internal/audit"
@@ -36,15 +38,30 @@ func Chain(h http.Handler, users *auth.Service, log *slog.Logger) http.Handler {
 
 type ridKey struct{}
 
+// Request IDs are a random per-process prefix and a counter: unique across
+// restarts and nodes, and cheaper than reading the random source per request.
+var (
+	ridPrefix  = newRIDPrefix()
+	ridCounter atomic.Uint64
+)
+
+func newRIDPrefix() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func nextRequestID() string {
+	return ridPrefix + "-" + strconv.FormatUint(ridCounter.Add(1), 36)
+}
+
 // RequestID returns the request's ID.
 func RequestID(ctx context.Context) string { s, _ := ctx.Value(ridKey{}).(string); return s }
 
 func requestLog(next http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		b := make([]byte, 8)
-		rand.Read(b)
-		rid := hex.EncodeToString(b)
+		rid := nextRequestID()
 		ip := clientIP(r)
 		ctx := context.WithValue(r.Context(), ridKey{}, rid)
 		ctx = audit.WithMeta(ctx, audit.Meta{IP: ip, RequestID: rid})
