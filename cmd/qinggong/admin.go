@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"qinggong/internal/activity"
 	"qinggong/internal/auth"
 	"qinggong/internal/config"
 	"qinggong/internal/org"
@@ -220,8 +221,15 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("organization rollups differ from the tree at %d organizations (first: %d); run 'qinggong demo --rebuild'", len(bad), bad[0])
+		return fmt.Errorf("organization rollups differ from the tree at %d organizations (first: %d); the tree's rollups need rebuilding", len(bad), bad[0])
 	}
-	fmt.Fprintf(out, "audit log intact: %d rows verified; organization rollups match the tree\n", n)
+	badActivity, err := activity.Check(ctx, a.DB.R())
+	if err != nil {
+		return err
+	}
+	if len(badActivity) > 0 {
+		return fmt.Errorf("activity rollups differ from the ledger in %d cells (first: %s)", len(badActivity), badActivity[0])
+	}
+	fmt.Fprintf(out, "audit log intact: %d rows verified; organization and activity rollups match\n", n)
 	return nil
 }

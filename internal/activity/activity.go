@@ -46,14 +46,14 @@ func Add(ctx context.Context, tx *db.Tx, e Entry) (int64, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, e.OrgID).Scan(&path); err != nil {
 		return 0, err
 	}
+	month := e.OccurredAt.In(shanghai).Format("2006-01")
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO activity (org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO activity (org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount, month)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
-	month := e.OccurredAt.In(shanghai).Format("2006-01")
 	for _, org := range pathIDs(path) {
 		newPerson := int64(0)
 		if e.PersonID != 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"qinggong/internal/activity"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
@@ -80,6 +81,9 @@ func (s *Service) Move(ctx context.Context, by *auth.Actor, id, newParentID int6
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activity SET org_path = CAST($1 AS TEXT) || substr(org_path, $2)
 			WHERE org_path >= $3 AND org_path < $4`, newPath, len(o.Path)+1, o.Path, db.PathUpper(o.Path)); err != nil {
+			return err
+		}
+		if err := recountMovedActivity(ctx, tx, o.ID, old.Path, np.Path); err != nil {
 			return err
 		}
 		// Grants on the moved subtree now cover other paths.
@@ -167,4 +171,43 @@ func (s *Service) RebuildRollups(ctx context.Context) error {
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "org.rollups.rebuild"})
 	})
+}
+
+// recountMovedActivity brings the activity rollups of the ancestors that lost
+// or gained the moved subtree up to date (ancestors on both chains keep
+// their totals). It costs a scan of each such ancestor's ledger for the
+// months the subtree was active in; moves are rare.
+func recountMovedActivity(ctx context.Context, tx *db.Tx, movedID int64, oldParentPath, newParentPath string) error {
+	cells, err := activity.Periods(ctx, tx, movedID)
+	if err != nil || len(cells) == 0 {
+		return err
+	}
+	onOld, onNew := map[int64]bool{}, map[int64]bool{}
+	for _, id := range ancestorIDs(oldParentPath) {
+		onOld[id] = true
+	}
+	for _, id := range ancestorIDs(newParentPath) {
+		onNew[id] = true
+	}
+	var changed []int64
+	for id := range onOld {
+		if !onNew[id] {
+			changed = append(changed, id)
+		}
+	}
+	for id := range onNew {
+		if !onOld[id] {
+			changed = append(changed, id)
+		}
+	}
+	for _, id := range changed {
+		a, err := byID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := activity.Recount(ctx, tx, a.ID, a.Path, cells); err != nil {
+			return err
+		}
+	}
+	return nil
 }
