@@ -196,11 +196,11 @@ func runBackup(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runAudit(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(out, "Usage: qinggong audit verify [--db URL]")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "rebuild") {
+		fmt.Fprintln(out, "Usage: qinggong audit verify|rebuild [--db URL]\n  verify   check the audit chain and the rollups\n  rebuild  recompute the organization tree's rollups (audited)")
 		return errUsage
 	}
-	cfg, _, err := loadConfig("audit verify", args[1:], out, (*config.Config).DBFlags)
+	cfg, _, err := loadConfig("audit "+args[0], args[1:], out, (*config.Config).DBFlags)
 	if err != nil {
 		return err
 	}
@@ -209,6 +209,13 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	if args[0] == "rebuild" {
+		if err := a.Orgs.RebuildRollups(auth.WithAuditMeta(ctx, &auth.Actor{Login: "cli"})); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "organization rollups rebuilt")
+		return nil
+	}
 	n, prob, err := a.Audit.Verify(ctx, a.DB.R())
 	if err != nil {
 		return err
@@ -221,7 +228,7 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("organization rollups differ from the tree at %d organizations (first: %d); the tree's rollups need rebuilding", len(bad), bad[0])
+		return fmt.Errorf("organization rollups differ from the tree at %d organizations (first: %d); run 'qinggong audit rebuild'", len(bad), bad[0])
 	}
 	badActivity, err := activity.Check(ctx, a.DB.R())
 	if err != nil {
