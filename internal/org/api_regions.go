@@ -34,7 +34,7 @@ func (h *Handler) apiRegionList(w http.ResponseWriter, r *http.Request) error {
 		p.Items = []Region{}
 	}
 	if len(rs) == limit {
-		p.Next = rs[limit-1].Name
+		p.Next = RegionCursor(rs[limit-1])
 	}
 	return web.JSON(w, http.StatusOK, p)
 }

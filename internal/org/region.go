@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,18 +52,29 @@ func (s *Service) FindRegionByID(ctx context.Context, by *auth.Actor, id int64) 
 	return &r, err
 }
 
-// FindRegions lists the regions owned in the actor's RegionRead scope, by name.
+// RegionCursor is the keyset cursor after r in FindRegions' order: names
+// are unique only per owner, so the ID breaks ties.
+func RegionCursor(r Region) string { return strconv.FormatInt(r.ID, 10) + ":" + r.Name }
+
+// FindRegions lists the regions owned in the actor's RegionRead scope, by
+// name then ID; after is a RegionCursor ("" for the first page).
 func (s *Service) FindRegions(ctx context.Context, by *auth.Actor, after string, limit int) ([]Region, error) {
 	var a db.Args
 	where := by.Scope(auth.RegionRead).Where("o.path", &a)
 	if after != "" {
-		where += " AND r.name > " + a.Add(after)
+		idText, name, ok := strings.Cut(after, ":")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if !ok || err != nil {
+			return nil, (errs.Fields{"after": "err.cursor"}).Err()
+		}
+		n := a.Add(name)
+		where += " AND (r.name > " + n + " OR (r.name = " + n + " AND r.id > " + a.Add(id) + "))"
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+regionColumns+` FROM regions r JOIN orgs o ON o.id = r.org_id
-		WHERE `+where+` ORDER BY r.name LIMIT `+a.Add(limit), a.List()...)
+		WHERE `+where+` ORDER BY r.name, r.id LIMIT `+a.Add(limit), a.List()...)
 	if err != nil {
 		return nil, err
 	}

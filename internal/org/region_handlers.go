@@ -2,6 +2,7 @@ package org
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -11,12 +12,17 @@ import (
 
 func (h *Handler) regionList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	regions, err := h.Orgs.FindRegions(ctx, auth.ActorFrom(ctx), "", 200)
+	const limit = 50
+	regions, err := h.Orgs.FindRegions(ctx, auth.ActorFrom(ctx), r.URL.Query().Get("after"), limit)
 	if err != nil {
 		return err
 	}
+	next := ""
+	if len(regions) == limit {
+		next = "/regions?after=" + url.QueryEscape(RegionCursor(regions[limit-1]))
+	}
 	web.HTML(w)
-	return web.Render(ctx, w, regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions))
+	return web.Render(ctx, w, regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions, next))
 }
 
 // regionOwners are the organizations a new region may belong to: the tops

@@ -164,9 +164,12 @@ func TestRegions(t *testing.T) {
 			if got := find(d2Admin); got != "[Harbour@Org D2]" {
 				t.Errorf("D2 admin sees %s", got)
 			}
-			rs, err := f.orgs.FindRegions(f.ctx, f.admin, "Campus", 1)
+			rs, err := f.orgs.FindRegions(f.ctx, f.admin, org.RegionCursor(*campus), 1)
 			if err != nil || regionNames(rs) != "[Harbour@Org D2]" {
 				t.Errorf("page after Campus = %s, %v", regionNames(rs), err)
+			}
+			if _, err := f.orgs.FindRegions(f.ctx, f.admin, "Campus", 1); errs.KindOf(err) != errs.Invalid {
+				t.Errorf("malformed cursor: %v, want Invalid", err)
 			}
 			if _, err := f.orgs.FindRegionByID(f.ctx, cadre, city.ID); errs.KindOf(err) != errs.NotFound {
 				t.Errorf("cadre FindRegionByID city region: %v, want NotFound", err)
@@ -204,5 +207,33 @@ func TestRegions(t *testing.T) {
 			wantFields(t, err, map[string]string{"name": "err.name_taken"})
 			f.wantNoAudit(t, mark)
 		})
+	})
+}
+
+// TestRegionPagingTies: names are unique only per owner, so paging one by
+// one must still visit two regions of the same name.
+func TestRegionPagingTies(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, f *fixture) {
+		for _, owner := range []*org.Org{f.d1, f.d2, f.root} {
+			if _, err := f.orgs.CreateRegion(f.ctx, f.admin, org.RegionInput{OrgID: owner.ID, Name: "Campus"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen, after := 0, ""
+		for range 10 {
+			rs, err := f.orgs.FindRegions(f.ctx, f.admin, after, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) == 0 {
+				break
+			}
+			seen++
+			after = org.RegionCursor(rs[0])
+		}
+		if seen != 3 {
+			t.Fatalf("paged through %d regions, want 3", seen)
+		}
 	})
 }
