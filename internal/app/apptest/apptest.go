@@ -132,6 +132,22 @@ type Client struct {
 	Token string // when set, sent as a bearer token instead of cookies
 	// Header holds extra request headers (e.g. Accept-Language) sent with every request.
 	Header http.Header
+	tb     testing.TB // reports failures; the Env's test unless For was used
+}
+
+// For returns a copy of c that reports failures to t (inside a fuzz target
+// or a subtest, where the Env's own test must not be used).
+func (c *Client) For(t testing.TB) *Client {
+	cp := *c
+	cp.tb = t
+	return &cp
+}
+
+func (c *Client) t() testing.TB {
+	if c.tb != nil {
+		return c.tb
+	}
+	return c.e.T
 }
 
 // Anon returns a client that is not logged in.
@@ -181,7 +197,7 @@ func (r *Response) JSON(t testing.TB, v any) {
 // Do sends a request; body may be nil, a string, url.Values (a form) or any
 // value (sent as JSON).
 func (c *Client) Do(method, path string, body any) *Response {
-	c.e.T.Helper()
+	c.t().Helper()
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
@@ -196,7 +212,7 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	req, err := http.NewRequest(method, c.e.Server.URL+path, rd)
 	if err != nil {
-		c.e.T.Fatal(err)
+		c.t().Fatal(err)
 	}
 	for k, v := range c.Header {
 		req.Header[k] = v
@@ -209,7 +225,7 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		c.e.T.Fatal(err)
+		c.t().Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
