@@ -82,5 +82,5 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.HTML(w)
-	return web.Render(ctx, w, homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops))
+	return web.Render(ctx, w, homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops, h.scopeNames(ctx, a, a.Grants)))
 }

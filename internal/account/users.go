@@ -71,7 +71,7 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, s
 	}
 	web.HTML(w)
 	w.WriteHeader(status)
-	return web.Render(ctx, w, userPage(web.NewPage(w, r, u.Name, "nav.users"), u, fe))
+	return web.Render(ctx, w, userPage(web.NewPage(w, r, u.Name, "nav.users"), u, h.scopeNames(ctx, auth.ActorFrom(ctx), u.Grants), fe))
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {

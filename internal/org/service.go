@@ -84,7 +84,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, parent *Org, in Input) 
 		}
 	}
 	return id, s.audit.Record(ctx, tx, audit.Entry{Action: "org.create", ObjectType: "org", ObjectID: id, OrgID: id,
-		Summary: fmt.Sprintf("name=%s code=%s level=%s parent=%v", audit.Clean(in.Name), in.Code, in.Level, parentID)})
+		Summary: fmt.Sprintf("name=%s code=%s level=%s parent=%d", audit.Clean(in.Name), in.Code, in.Level, parentOf(parent))})
 }
 
 // bumpRollups adds n to parent's children and n to the descendants of parent
@@ -197,4 +197,11 @@ func diffSummary(o *Org, in Input) string {
 		return "no change"
 	}
 	return strings.TrimSuffix(b.String(), "; ")
+}
+
+func parentOf(parent *Org) int64 {
+	if parent == nil {
+		return 0
+	}
+	return parent.ID
 }

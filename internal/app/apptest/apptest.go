@@ -60,6 +60,7 @@ func New(t testing.TB, dbName string) *Env {
 		{Role: auth.SecAdmin, ScopeKind: "global"},
 		{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}},
 	}}
+	ctx = auth.WithAuditMeta(ctx, boot) // the fixture's writes are audited as "fixture"
 	mk := func(name, parent, level string) {
 		o, err := a.Orgs.Create(ctx, boot, e.Orgs[parent].ID, org.Input{Name: name + "团委", Code: "FX-" + name, Level: level})
 		if err != nil {
