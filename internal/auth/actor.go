@@ -33,6 +33,9 @@ type Actor struct {
 	Grants     []Grant
 	// Via is "session" or "token".
 	Via string
+	// Version is the database's cache version read with the session
+	// (db.VersionSQL); "" when unknown, which bypasses version-tagged caches.
+	Version string
 }
 
 // Scope is the set of subtrees in which an actor holds a permission.

@@ -4,26 +4,13 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"qinggong/internal/db"
 )
 
 // The grants of an actor are read on every request, so they are cached in
-// memory under the database's authorization version: a counter that every
-// change to grants, region members or the tree's paths bumps in its own
-// transaction (BumpAuthz). Each request reads the counter with its session,
-// so a revoked grant stops working on the very next request, on every node.
-
-// authzVersionSQL reads the counter inside another query.
-const authzVersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'authz_version'), '0')`
-
-// BumpAuthz invalidates every cached grant set; call it inside the
-// transaction that changes grants, region members or organization paths.
-func BumpAuthz(ctx context.Context, tx *db.Tx) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('authz_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`)
-	return err
-}
+// memory under the database's cache version (db.BumpVersion): every change
+// to grants, region members or the tree's paths bumps it in its own
+// transaction, and each request reads it with its session, so a revoked
+// grant stops working on the very next request, on every node.
 
 type grantEntry struct {
 	version string

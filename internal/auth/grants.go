@@ -95,7 +95,7 @@ func (s *Service) GrantRole(ctx context.Context, by *Actor, g NewGrant) (int64, 
 				return errs.E(errs.Conflict, "err.officer_exclusive")
 			}
 		}
-		if err := BumpAuthz(ctx, tx); err != nil {
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "grant.create", ObjectType: "user", ObjectID: g.UserID, OrgID: target.OrgID,
@@ -144,7 +144,7 @@ func (s *Service) RevokeGrant(ctx context.Context, by *Actor, grantID int64) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE id = $1`, grantID); err != nil {
 			return err
 		}
-		if err := BumpAuthz(ctx, tx); err != nil {
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "grant.revoke", ObjectType: "user", ObjectID: g.UserID, OrgID: target.OrgID,

@@ -87,7 +87,7 @@ func (s *Service) Move(ctx context.Context, by *auth.Actor, id, newParentID int6
 			return err
 		}
 		// Grants on the moved subtree now cover other paths.
-		if err := auth.BumpAuthz(ctx, tx); err != nil {
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "org.move", ObjectType: "org", ObjectID: o.ID, OrgID: o.ID,
@@ -148,6 +148,9 @@ func (s *Service) setStatus(ctx context.Context, by *auth.Actor, id int64, statu
 		if err := bumpRollups(ctx, tx, parent, delta, delta); err != nil {
 			return err
 		}
+		if err := db.BumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		action := "org.archive"
 		if status == "active" {
 			action = "org.restore"
@@ -167,6 +170,9 @@ func (s *Service) RebuildRollups(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET
 			children = (SELECT count(*) FROM orgs c WHERE c.parent_id = orgs.id AND c.status = 'active'),
 			descendants = (SELECT count(*) FROM orgs d WHERE d.path > orgs.path AND d.path < `+pathUpperSQL("orgs.path")+` AND d.status = 'active')`); err != nil {
+			return err
+		}
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "org.rollups.rebuild"})

@@ -194,7 +194,7 @@ func (s *Service) AddMember(ctx context.Context, by *auth.Actor, regionID, orgID
 		if _, err := tx.ExecContext(ctx, `UPDATE regions SET members = members + 1, updated_at = $1 WHERE id = $2`, s.nowUTC(), regionID); err != nil {
 			return err
 		}
-		if err := auth.BumpAuthz(ctx, tx); err != nil {
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "region.member.add", ObjectType: "region", ObjectID: regionID, OrgID: r.OrgID,
@@ -219,7 +219,7 @@ func (s *Service) RemoveMember(ctx context.Context, by *auth.Actor, regionID, or
 		if _, err := tx.ExecContext(ctx, `UPDATE regions SET members = members - 1, updated_at = $1 WHERE id = $2`, s.nowUTC(), regionID); err != nil {
 			return err
 		}
-		if err := auth.BumpAuthz(ctx, tx); err != nil {
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "region.member.remove", ObjectType: "region", ObjectID: regionID, OrgID: r.OrgID,

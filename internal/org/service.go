@@ -17,6 +17,7 @@ type Service struct {
 	db    *db.DB
 	audit *audit.Log
 	now   func() time.Time
+	cache orgCache
 }
 
 // New returns a Service; now may be nil for time.Now.
@@ -82,6 +83,9 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, parent *Org, in Input) 
 		if err := bumpRollups(ctx, tx, parent, 1, 1); err != nil {
 			return 0, err
 		}
+	}
+	if err := db.BumpVersion(ctx, tx); err != nil {
+		return 0, err
 	}
 	return id, s.audit.Record(ctx, tx, audit.Entry{Action: "org.create", ObjectType: "org", ObjectID: id, OrgID: id,
 		Summary: fmt.Sprintf("name=%s code=%s level=%s parent=%d", audit.Clean(in.Name), in.Code, in.Level, parentOf(parent))})
@@ -166,6 +170,9 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 			return (errs.Fields{"code": "err.code_taken"}).Err()
 		}
 		if err != nil {
+			return err
+		}
+		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id, OrgID: id,

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"fmt"
 	"context"
 	"errors"
 	"strconv"
@@ -39,7 +40,7 @@ func byID(ctx context.Context, q db.Q, id int64) (*Org, error) {
 // FindByID returns the organization if the actor may read it; outside the
 // actor's scope it is NotFound, exactly like a missing one.
 func (s *Service) FindByID(ctx context.Context, by *auth.Actor, id int64) (*Org, error) {
-	o, err := byID(ctx, s.db.R(), id)
+	o, err := s.cachedByID(ctx, actorVersion(by), id)
 	if err != nil {
 		return nil, err
 	}
@@ -60,33 +61,31 @@ func (s *Service) Root(ctx context.Context) (*Org, error) {
 }
 
 // Ancestors returns the chain from the root down to o's parent that the
-// actor may read (for breadcrumbs); only ID, name, code and path are filled.
+// actor may read (for breadcrumbs).
 func (s *Service) Ancestors(ctx context.Context, by *auth.Actor, o *Org) ([]Org, error) {
 	ids := ancestorIDs(o.Path)
 	if len(ids) < 2 {
 		return nil, nil
 	}
-	ids = ids[:len(ids)-1]
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT id, name, code, path FROM orgs WHERE id IN (`+db.Placeholders(1, len(ids))+`) ORDER BY depth`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]Org, 0, len(ids))
-	for rows.Next() {
-		var a Org
-		if err := rows.Scan(&a.ID, &a.Name, &a.Code, &a.Path); err != nil {
+	out := make([]Org, 0, len(ids)-1)
+	for _, id := range ids[:len(ids)-1] {
+		a, err := s.cachedByID(ctx, actorVersion(by), id)
+		if err != nil {
 			return nil, err
 		}
 		if by.Can(auth.OrgRead, a.Path) {
-			out = append(out, a)
+			out = append(out, *a)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// actorVersion is the cache version the actor's request read ("" for none).
+func actorVersion(a *auth.Actor) string {
+	if a == nil {
+		return ""
+	}
+	return a.Version
 }
 
 // Page is one page of a keyset-paged list; Next is the cursor of the next
@@ -114,6 +113,36 @@ type Filter struct {
 // Find lists organizations in the actor's OrgRead scope, in code order,
 // keyset-paged (no OFFSET, no COUNT).
 func (s *Service) Find(ctx context.Context, by *auth.Actor, f Filter) (Page, error) {
+	if f.Parent > 0 && f.Under == 0 && f.Query == "" && f.Level == "" && f.District == "" && actorVersion(by) != "" {
+		return s.children(ctx, by, f)
+	}
+	return s.find(ctx, by, f)
+}
+
+// children is one page of a parent's children. Scopes are whole subtrees,
+// so whoever can read the parent can read all its children: the page is
+// the same for every such actor and is cached under the cache version.
+// A parent outside the actor's scope lists nothing.
+func (s *Service) children(ctx context.Context, by *auth.Actor, f Filter) (Page, error) {
+	if _, err := s.FindByID(ctx, by, f.Parent); err != nil {
+		if errs.KindOf(err) == errs.NotFound {
+			return Page{}, nil
+		}
+		return Page{}, err
+	}
+	key := fmt.Sprintf("%d|%s|%s|%d|%t", f.Parent, f.Status, f.After, f.Limit, f.Brief)
+	if p, ok := s.cache.page(by.Version, key); ok {
+		return p, nil
+	}
+	p, err := s.find(ctx, by, f)
+	if err != nil {
+		return Page{}, err
+	}
+	s.cache.putPage(by.Version, key, p)
+	return p, nil
+}
+
+func (s *Service) find(ctx context.Context, by *auth.Actor, f Filter) (Page, error) {
 	var a db.Args
 	var where []string
 	where = append(where, by.Scope(auth.OrgRead).Where("path", &a))
