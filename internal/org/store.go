@@ -1,9 +1,9 @@
 package org
 
 import (
-	"fmt"
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
