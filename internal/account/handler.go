@@ -21,6 +21,9 @@ type Handler struct {
 	Orgs  *org.Service
 	Audit *audit.Log
 	DB    *db.DB
+	// Logins limits login attempts per client address (guessing across
+	// many accounts; each account also locks after 5 failures).
+	Logins *web.IPLimiter
 }
 
 // Routes registers every account route with its permission.

@@ -3,6 +3,7 @@ package account
 import (
 	"net/http"
 
+	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
 	"qinggong/internal/web"
@@ -23,6 +24,12 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	login, next := r.PostFormValue("login"), web.SafeNext(r.PostFormValue("next"))
+	if h.Logins != nil && !h.Logins.Allow(audit.MetaFrom(ctx).IP) {
+		w.Header().Set("Retry-After", "60")
+		web.HTML(w)
+		w.WriteHeader(http.StatusTooManyRequests)
+		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, "err.too_many"))
+	}
 	if c, err := r.Cookie(web.SessionCookie); err == nil {
 		if a := auth.ActorFrom(ctx); a != nil {
 			h.Users.Logout(ctx, c.Value, a)

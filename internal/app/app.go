@@ -74,7 +74,9 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Orgs = org.New(d, a.Audit, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
-	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d})
+	// 30 login attempts at once per address, then one every 2 seconds.
+	logins := web.NewIPLimiter(2*time.Second, 30, opt.Now)
+	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d, Logins: logins})
 	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
 	web.APIDocRoute(a.Router)
 	return a
