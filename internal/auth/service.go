@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"qinggong/internal/audit"
@@ -104,6 +105,9 @@ func (s *Service) Actor(ctx context.Context, userID int64) (*Actor, error) {
 	a := &Actor{UserID: userID, Via: "cli"}
 	err := s.db.R().QueryRowContext(ctx, `SELECT login, name, org_id FROM users WHERE id = $1`, userID).
 		Scan(&a.Login, &a.Name, &a.OrgID)
+	if errors.Is(err, db.ErrNoRows) {
+		return nil, ErrUserNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
