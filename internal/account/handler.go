@@ -37,6 +37,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/password", auth.Authenticated, h.passwordChange)
 	r.Get("/tokens", auth.Authenticated, h.tokensPage)
 	r.Post("/tokens", auth.Authenticated, h.tokenCreate)
+	r.Post("/tokens/{id}/revoke", auth.Authenticated, h.tokenRevoke)
 
 	r.Get("/users", auth.UserRead, h.userList)
 	r.Get("/users/new", auth.UserWrite, h.userNew)
@@ -45,6 +46,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/users/{id}/grants", auth.UserWrite, h.grantCreate)
 	r.Post("/users/{id}/grants/{gid}/revoke", auth.UserWrite, h.grantRevoke)
 	r.Post("/users/{id}/unlock", auth.SecurityAdmin, h.userUnlock)
+	r.Post("/users/{id}/signout", auth.SecurityAdmin, h.userSignOut)
 	r.Post("/users/{id}/disable", auth.AccountAdmin, h.userDisable)
 	r.Post("/users/{id}/enable", auth.AccountAdmin, h.userEnable)
 

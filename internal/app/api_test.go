@@ -63,7 +63,8 @@ func runAPICases(t *testing.T, e *apptest.Env, cases []apiCase) {
 			c.Token = "qgp_not-a-real-token"
 		case "revoked":
 			c = e.Bearer("cadre_d1")
-			if err := e.App.Users.RevokeTokens(context.Background(), e.Users["cadre_d1"]); err != nil {
+			sec, _ := e.App.Users.Actor(context.Background(), e.Users["secadmin"])
+			if err := e.App.Users.SignOut(context.Background(), sec, e.Users["cadre_d1"]); err != nil {
 				t.Fatal(err)
 			}
 		default:

@@ -59,6 +59,7 @@ type matrixEnv struct {
 	grants  map[string]int64 // org name → grant of that user
 	regions map[string]*org.Region
 	members map[string]int64 // region → one member org
+	token   int64            // an API token of a user who is none of the actors
 	actors  map[string]*auth.Actor
 	clients map[string]*apptest.Client
 	dirty   bool
@@ -87,6 +88,14 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		}
 		m.users[name], m.grants[name] = id, gid
 	}
+	if _, err := e.App.Users.CreateToken(ctx, m.users["C"], "matrix", time.Hour); err != nil {
+		t.Fatalf("matrix token: %v", err)
+	}
+	toks, err := e.App.Users.ListTokens(ctx, m.users["C"])
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("matrix token list: %v", err)
+	}
+	m.token = toks[0].ID
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
 		rg, err := e.App.Orgs.CreateRegion(ctx, boot, org.RegionInput{OrgID: e.Orgs[spec[0]].ID, Name: "矩阵片区" + name})
@@ -147,6 +156,8 @@ func objectKind(pattern string) string {
 		return "user"
 	case strings.HasPrefix(s, "/grants/{"):
 		return "grant"
+	case strings.HasPrefix(s, "/tokens/{"):
+		return "token"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -162,6 +173,8 @@ func targetsFor(kind string) []string {
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "asset":
 		return []string{"app.css"}
+	case "token":
+		return []string{"other", "missing"} // one's own token is TestRevokeOwnTokenOverHTTP's
 	}
 	return []string{"-"}
 }
@@ -191,6 +204,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "region":
 		if !missing {
 			objID, objPath, orgParam = m.regions[tgt].ID, m.e.Orgs[matrixRegions[tgt]].Path, m.members[tgt]
+		}
+	case "token":
+		if !missing {
+			objID = m.token
 		}
 	}
 	if missing {
@@ -232,6 +249,8 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expAllowed
 	case tgt == "missing":
 		return expMissing
+	case kind == "token":
+		return expMissing // another user's token: only its owner sees it
 	case rt.Perm.Global():
 		if a.Can(rt.Perm, "") {
 			return expAllowed

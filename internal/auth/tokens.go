@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -43,13 +44,25 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 	return tok, err
 }
 
-// RevokeTokens revokes every token of a user.
-func (s *Service) RevokeTokens(ctx context.Context, userID int64) error {
+// SignOut ends every session and revokes every API token of a user
+// (security admin). It is audited.
+func (s *Service) SignOut(ctx context.Context, by *Actor, userID int64) error {
+	if !by.Can(SecurityAdmin, "") {
+		return errs.E(errs.Forbidden, "err.forbidden")
+	}
+	u, err := s.userByID(ctx, s.db.R(), userID)
+	if err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := endSessions(ctx, tx, userID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.Now(), userID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Entry{Action: "token.revoke", ObjectType: "user", ObjectID: userID})
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "user.signout", ObjectType: "user", ObjectID: userID, OrgID: u.OrgID,
+			Summary: "sessions ended, tokens revoked"})
 	})
 }
 
@@ -78,4 +91,54 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	}
 	a.Version = version
 	return a, s.grantsFor(ctx, a, version)
+}
+
+// Token is a personal access token as listed to its owner (never the token itself).
+type Token struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Active reports whether the token still works at now.
+func (t Token) Active(now time.Time) bool { return t.RevokedAt == nil && t.ExpiresAt.After(now) }
+
+// ListTokens lists a user's tokens, newest first.
+func (s *Service) ListTokens(ctx context.Context, userID int64) ([]Token, error) {
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id, name, created_at, expires_at, revoked_at FROM api_tokens
+		WHERE user_id = $1 ORDER BY id DESC LIMIT 200`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var revoked sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &revoked); err != nil {
+			return nil, err
+		}
+		if revoked.Valid {
+			t.RevokedAt = &revoked.Time
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes one of the user's own tokens; another user's token is NotFound.
+func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`,
+			s.Now(), tokenID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.ErrNotFound
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "token.revoke", ObjectType: "api_token", ObjectID: tokenID})
+	})
 }

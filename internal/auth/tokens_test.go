@@ -59,10 +59,11 @@ func TestTokens(t *testing.T) {
 			rob := f.user(t, "rob", f.u1)
 			tb, _ := f.auth.CreateToken(f.ctx, rob, "rob", time.Hour)
 			mark := f.mark(t)
-			if err := f.auth.RevokeTokens(f.ctx, id); err != nil {
+			sec := &auth.Actor{Login: "sec", Grants: []auth.Grant{{Role: auth.SecAdmin, ScopeKind: "global"}}}
+			if err := f.auth.SignOut(f.ctx, sec, id); err != nil {
 				t.Fatal(err)
 			}
-			if got := fmt.Sprint(f.auditSince(t, mark)); got != "[token.revoke ok]" {
+			if got := fmt.Sprint(f.auditSince(t, mark)); got != "[user.signout ok]" {
 				t.Errorf("audit = %s", got)
 			}
 			for _, tok := range []string{t1, t2} {
@@ -114,5 +115,25 @@ func TestTokens(t *testing.T) {
 				t.Errorf("%d tokens stored by refused calls", n)
 			}
 		})
+	})
+}
+
+func TestRevokeOwnToken(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, f *fixture) {
+		id := f.user(t, "tom", f.u1)
+		other := f.user(t, "tim", f.u1)
+		tok, _ := f.auth.CreateToken(f.ctx, id, "laptop", time.Hour)
+		list, err := f.auth.ListTokens(f.ctx, id)
+		if err != nil || len(list) != 1 || list[0].Name != "laptop" || !list[0].Active(f.clock.Now()) {
+			t.Fatalf("ListTokens = %+v, %v", list, err)
+		}
+		wantKind(t, f.auth.RevokeToken(f.ctx, other, list[0].ID), errs.NotFound, "err.not_found")
+		if err := f.auth.RevokeToken(f.ctx, id, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.auth.TokenActor(f.ctx, tok)
+		wantKind(t, err, errs.Unauthorized, "err.token_invalid")
+		wantKind(t, f.auth.RevokeToken(f.ctx, id, list[0].ID), errs.NotFound, "err.not_found")
 	})
 }
