@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -119,8 +120,10 @@ func openPostgres(ctx context.Context, raw string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.SetMaxOpenConns(16)
-	p.SetMaxIdleConns(16)
+	// A few connections per core: more only queue inside PostgreSQL, where
+	// backends compete for the same cores and lengthen the latency tail.
+	p.SetMaxOpenConns(4 * runtime.NumCPU())
+	p.SetMaxIdleConns(4 * runtime.NumCPU())
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	d := &DB{Dialect: Postgres, read: p, write: p, reader: p, URL: raw}
 	if err := d.Ping(ctx); err != nil {
