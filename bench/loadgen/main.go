@@ -35,7 +35,7 @@ type result struct {
 
 func main() {
 	target := flag.String("url", "", "loopback URL to GET")
-	conns := flag.Int("c", 32, "connections (closed loop)")
+	conns := flag.Int("c", 32, "connections (closed loop) or workers (open loop)")
 	rate := flag.Int("rate", 0, "requests per second (open loop); 0 = as fast as possible")
 	dur := flag.Duration("d", 10*time.Second, "duration (at most 2m)")
 	cookie := flag.String("cookie", "", "Cookie header to send")
@@ -53,12 +53,13 @@ func main() {
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
-	one := func() {
+	// one sends a request and records its latency from since: the moment it
+	// was due (open loop) or sent (closed loop).
+	one := func(since time.Time) {
 		req, _ := http.NewRequest("GET", *target, nil)
 		if *cookie != "" {
 			req.Header.Set("Cookie", *cookie)
 		}
-		t0 := time.Now()
 		res, err := client.Do(req)
 		ok := err == nil
 		if ok {
@@ -66,7 +67,7 @@ func main() {
 			res.Body.Close()
 			ok = res.StatusCode == 200
 		}
-		d := time.Since(t0)
+		d := time.Since(since)
 		mu.Lock()
 		lat = append(lat, d)
 		if !ok {
@@ -79,20 +80,34 @@ func main() {
 	var wg sync.WaitGroup
 	mode := "closed"
 	if *rate > 0 {
+		// Open loop: a pacer schedules one request every interval and a
+		// fixed pool of workers sends them. Latency counts from when a
+		// request was due, so time spent waiting for a free worker (the
+		// server being slow) is counted, not hidden (coordinated omission).
 		mode = "open"
 		interval := time.Second / time.Duration(*rate)
-		for next := start; next.Before(deadline); next = next.Add(interval) {
-			time.Sleep(time.Until(next))
+		due := make(chan time.Time, *rate*int(dur.Seconds()+1))
+		for range *conns {
 			wg.Add(1)
-			go func() { defer wg.Done(); one() }()
+			go func() {
+				defer wg.Done()
+				for t := range due {
+					time.Sleep(time.Until(t))
+					one(t)
+				}
+			}()
 		}
+		for next := start; next.Before(deadline); next = next.Add(interval) {
+			due <- next
+		}
+		close(due)
 	} else {
 		for range *conns {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for time.Now().Before(deadline) {
-					one()
+					one(time.Now())
 				}
 			}()
 		}
