@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"fmt"
+	"qinggong/internal/clocktest"
 	"strings"
 	"sync"
 	"testing"
@@ -16,26 +17,6 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 var testKey = []byte("audit-test-key-0123456789abcdef")
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // record writes one entry in its own transaction as the user login.
 func record(t *testing.T, d *db.DB, l *audit.Log, login string, e audit.Entry) {
@@ -75,7 +56,7 @@ func TestRecord(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		dbtest.Each(t, func(t *testing.T, d *db.DB) {
 			ctx := context.Background()
-			c := newClock()
+			c := clocktest.New()
 			l := audit.New(testKey, c.Now)
 			record(t, d, l, "alice", audit.Entry{Action: "org.create", ObjectType: "org", ObjectID: 42, Summary: "name=x"})
 			c.Advance(time.Second + 1500*time.Microsecond)
@@ -144,7 +125,7 @@ func TestFind(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		c := newClock()
+		c := clocktest.New()
 		l := audit.New(testKey, c.Now)
 		// seq: 1 alice auth.login, 2 bob auth.login, 3 alice org.create,
 		// 4 alice org.create.x (prefix trap), 5 bob auth.logout, 6 alice org.move; one minute apart.
@@ -211,7 +192,7 @@ func TestConcurrentWriters(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		const writers, each = 20, 3
-		l := audit.New(testKey, newClock().Now)
+		l := audit.New(testKey, clocktest.New().Now)
 		var wg sync.WaitGroup
 		errc := make(chan error, writers)
 		for w := range writers {

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"qinggong/internal/clocktest"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestVerify(t *testing.T) {
 	t.Parallel()
 	t.Run("Intact", func(t *testing.T) {
 		dbtest.Each(t, func(t *testing.T, d *db.DB) {
-			l := audit.New(testKey, newClock().Now)
+			l := audit.New(testKey, clocktest.New().Now)
 			if n, p := verify(t, d, l); n != 0 || p != nil {
 				t.Fatalf("empty log: %d, %v", n, p)
 			}

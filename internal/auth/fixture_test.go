@@ -4,9 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"sync"
+	"qinggong/internal/clocktest"
 	"testing"
-	"time"
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
@@ -20,30 +19,12 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 const testPassword = "Qinggong-Test-2025"
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is a small tree, root ─ D1 ─ U1 and root ─ D2, with the
 // security admin (sec) bootstrapped.
 type fixture struct {
 	ctx   context.Context
 	d     *db.DB
-	clock *clock
+	clock *clocktest.Clock
 	log   *audit.Log
 	auth  *auth.Service
 	orgs  *org.Service
@@ -60,7 +41,7 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	c := &clock{t: time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)}
+	c := clocktest.New()
 	log := audit.New([]byte("auth-test-key"), c.Now)
 	f := &fixture{ctx: context.Background(), d: d, clock: c, log: log,
 		auth: auth.New(d, log, auth.TestHash, c.Now), orgs: org.New(d, log, c.Now)}

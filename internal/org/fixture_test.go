@@ -3,7 +3,7 @@ package org_test
 import (
 	"context"
 	"fmt"
-	"sync"
+	"qinggong/internal/clocktest"
 	"testing"
 	"time"
 
@@ -19,24 +19,6 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 const testPassword = "Qinggong-Test-2025"
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is a small tree and the services over it:
 //
 //	root (city)
@@ -48,7 +30,7 @@ func (c *clock) Advance(d time.Duration) {
 type fixture struct {
 	ctx   context.Context
 	d     *db.DB
-	clock *clock
+	clock *clocktest.Clock
 	log   *audit.Log
 	orgs  *org.Service
 	auth  *auth.Service
@@ -66,7 +48,7 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	c := &clock{t: time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)}
+	c := clocktest.New()
 	log := audit.New([]byte("org-test-key"), c.Now)
 	f := &fixture{ctx: context.Background(), d: d, clock: c, log: log,
 		orgs: org.New(d, log, c.Now), auth: auth.New(d, log, auth.TestHash, c.Now)}
