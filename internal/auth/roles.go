@@ -18,6 +18,11 @@ const (
 	UserRead    Permission = "user.read"    // see accounts whose home org is in scope
 	UserWrite   Permission = "user.write"   // create accounts, grant business roles in scope
 
+	PersonRead   Permission = "person.read"   // see people (masked identifiers) and their records in scope
+	PersonWrite  Permission = "person.write"  // add, edit, import and transfer people in scope
+	PersonExport Permission = "person.export" // export lists of people in scope
+	RevealPII    Permission = "person.reveal" // see full ID-card numbers and phones (audited)
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -38,9 +43,10 @@ const (
 // rolePerms is the policy table: role → permissions. The authorization
 // matrix test derives every expected answer from this table.
 var rolePerms = map[Role][]Permission{
-	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite},
-	Cadre:    {OrgRead, OrgWrite, RegionRead, UserRead},
-	Viewer:   {OrgRead, RegionRead},
+	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite,
+		PersonRead, PersonWrite, PersonExport, RevealPII},
+	Cadre:    {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport},
+	Viewer:   {OrgRead, RegionRead, PersonRead},
 	SysAdmin: {AccountAdmin, UserRead},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite},
 	Auditor:  {AuditRead},
@@ -71,7 +77,7 @@ func (r Role) Has(p Permission) bool {
 // Permissions lists every permission a route may declare.
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
-		UserRead, UserWrite, AccountAdmin, SecurityAdmin, AuditRead}
+		UserRead, UserWrite, PersonRead, PersonWrite, PersonExport, RevealPII, AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

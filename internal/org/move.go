@@ -86,6 +86,12 @@ func (s *Service) Move(ctx context.Context, by *auth.Actor, id, newParentID int6
 		if err := recountMovedActivity(ctx, tx, o.ID, old.Path, np.Path); err != nil {
 			return err
 		}
+		m := Moved{ID: o.ID, OldPath: o.Path, NewPath: newPath, OldParentPath: old.Path, NewParentPath: np.Path}
+		for _, h := range s.moveHooks {
+			if err := h(ctx, tx, m); err != nil {
+				return err
+			}
+		}
 		// Grants on the moved subtree now cover other paths.
 		if err := db.BumpVersion(ctx, tx); err != nil {
 			return err

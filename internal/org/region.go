@@ -273,3 +273,39 @@ func prefixed(alias string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// RegionPaths returns the paths of a region's member organizations, for
+// filtering other modules' lists by region. The region must be readable by
+// the actor; the caller still intersects the paths with its own scope.
+func (s *Service) RegionPaths(ctx context.Context, by *auth.Actor, regionID int64) ([]string, error) {
+	if _, err := s.FindRegionByID(ctx, by, regionID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT o.path FROM region_members m JOIN orgs o ON o.id = m.org_id
+		WHERE m.region_id = $1 ORDER BY o.path`, regionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// LastID is the organization ID at the end of a materialized path.
+func LastID(path string) int64 {
+	ids := ancestorIDs(path)
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[len(ids)-1]
+}
+
+// PathIDs are the organization IDs along a materialized path, root first.
+func PathIDs(path string) []int64 { return ancestorIDs(path) }

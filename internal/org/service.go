@@ -18,6 +18,23 @@ type Service struct {
 	audit *audit.Log
 	now   func() time.Time
 	cache orgCache
+	// moveHooks run inside every move's transaction (see OnMove).
+	moveHooks []func(context.Context, *db.Tx, Moved) error
+}
+
+// Moved describes a subtree move to the modules that keep paths or rollups
+// of their own, such as the people registry.
+type Moved struct {
+	ID                           int64
+	OldPath, NewPath             string // the moved organization's path before and after
+	OldParentPath, NewParentPath string
+}
+
+// OnMove registers f to run inside every move's transaction, after the
+// organization paths are rewritten; an error aborts the move. Register at
+// wiring time only.
+func (s *Service) OnMove(f func(ctx context.Context, tx *db.Tx, m Moved) error) {
+	s.moveHooks = append(s.moveHooks, f)
 }
 
 // New returns a Service; now may be nil for time.Now.

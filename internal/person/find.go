@@ -1,0 +1,344 @@
+package person
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/errs"
+	"qinggong/internal/org"
+)
+
+// Filter selects people for lists, counts and exports. The zero value is
+// every active person in the actor's scope, by organization.
+type Filter struct {
+	Under      int64  // only this organization's subtree
+	Region     int64  // only the subtrees of this region's members
+	Query      string // name prefix, pinyin initials (zs), or an exact ID-card or phone number
+	AgeMin     int    // 0: no bound
+	AgeMax     int    // 0: no bound
+	Gender     string
+	Political  string
+	Trade      string
+	SkillLevel string // "" any, "0" none, "1"…"5"
+	Tag        string
+	Status     string // "" active, "all", or one status
+	Sort       string
+	After      string
+	Limit      int
+}
+
+// Plain reports whether f filters by nothing but place and status, so that
+// its count can be read from the rollups.
+func (f Filter) Plain() bool {
+	return strings.TrimSpace(f.Query) == "" && f.AgeMin == 0 && f.AgeMax == 0 && f.Gender == "" && f.Political == "" &&
+		f.Trade == "" && f.SkillLevel == "" && f.Tag == ""
+}
+
+// Page is one keyset page; Next is the cursor of the following page, "" on the last.
+type Page struct {
+	People []Person `json:"items"`
+	Next   string   `json:"next"`
+}
+
+// Count is the number of matches: exact up to CountCap, else Capped.
+type Count struct {
+	N      int64 `json:"count"`
+	Capped bool  `json:"capped"` // more than CountCap
+}
+
+// CountCap bounds a filtered count: beyond it the list says "10,000+"
+// rather than scanning without limit.
+const CountCap = 10000
+
+// place is where a filter may look: All, or a set of disjoint subtrees.
+type place struct {
+	all      bool
+	prefixes []string
+}
+
+func (p place) empty() bool { return !p.all && len(p.prefixes) == 0 }
+
+// where restricts org_path to the place (one index range per subtree).
+func (p place) where(a *db.Args) string {
+	return auth.Scope{All: p.all, Prefixes: p.prefixes}.Where("org_path", a)
+}
+
+// resolve intersects the actor's scope for perm with the filter's
+// organization and region. An organization or region the actor cannot
+// read is NotFound.
+func (s *Service) resolve(ctx context.Context, by *auth.Actor, perm auth.Permission, f Filter) (place, error) {
+	sc := by.Scope(perm)
+	pl := place{all: sc.All, prefixes: sc.Prefixes}
+	if f.Under > 0 {
+		o, err := s.orgs.FindByID(ctx, by, f.Under)
+		if err != nil {
+			return place{}, err
+		}
+		pl = intersect(pl, []string{o.Path})
+	}
+	if f.Region > 0 {
+		paths, err := s.orgs.RegionPaths(ctx, by, f.Region)
+		if err != nil {
+			return place{}, err
+		}
+		pl = intersect(pl, paths)
+	}
+	return pl, nil
+}
+
+// intersect narrows p to the subtrees of paths.
+func intersect(p place, paths []string) place {
+	var out []string
+	for _, w := range paths {
+		if p.all {
+			out = append(out, w)
+			continue
+		}
+		for _, s := range p.prefixes {
+			switch {
+			case strings.HasPrefix(w, s):
+				out = append(out, w)
+			case strings.HasPrefix(s, w):
+				out = append(out, s)
+			}
+		}
+	}
+	return place{prefixes: disjoint(out)}
+}
+
+// disjoint sorts prefixes and drops those inside another.
+func disjoint(ps []string) []string {
+	slices.Sort(ps)
+	out := ps[:0]
+	for _, p := range ps {
+		if len(out) > 0 && strings.HasPrefix(p, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// conditions builds the WHERE clause of f over place (without the cursor).
+func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
+	var fe errs.Fields
+	where := []string{pl.where(a)}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		switch {
+		case looksLikeID(q):
+			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
+		case len(q) == 11 && isDigits(q):
+			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q)))
+		case isLetters(q):
+			q = strings.ToLower(q)
+			where = append(where, "initials >= "+a.Add(q)+" AND initials < "+a.Add(q+"{"))
+		default:
+			where = append(where, "name >= "+a.Add(q)+" AND name < "+a.Add(q+"\U0010FFFF"))
+		}
+	}
+	today := s.now().In(shanghai)
+	if f.AgeMin < 0 || f.AgeMin > 120 {
+		fe.Add("age_min", "err.invalid")
+	} else if f.AgeMin > 0 {
+		where = append(where, "birth_date <= "+a.Add(today.AddDate(-f.AgeMin, 0, 0).Format(time.DateOnly)))
+	}
+	if f.AgeMax < 0 || f.AgeMax > 120 || (f.AgeMax > 0 && f.AgeMax < f.AgeMin) {
+		fe.Add("age_max", "err.invalid")
+	} else if f.AgeMax > 0 {
+		where = append(where, "birth_date > "+a.Add(today.AddDate(-f.AgeMax-1, 0, 0).Format(time.DateOnly)))
+	}
+	if f.Gender != "" {
+		if !slices.Contains(genders, f.Gender) {
+			fe.Add("gender", "err.invalid")
+		}
+		where = append(where, "gender = "+a.Add(f.Gender))
+	}
+	if f.Political != "" {
+		if !slices.Contains(politicals, f.Political) {
+			fe.Add("political", "err.invalid")
+		}
+		where = append(where, "political = "+a.Add(f.Political))
+	}
+	if t := strings.TrimSpace(f.Trade); t != "" {
+		where = append(where, "trade = "+a.Add(t))
+	}
+	if f.SkillLevel != "" {
+		n, err := strconv.Atoi(f.SkillLevel)
+		if err != nil || n < 0 || n > 5 {
+			fe.Add("skill_level", "err.skill_level")
+		}
+		where = append(where, "skill_level = "+a.Add(n))
+	}
+	if t := strings.TrimSpace(f.Tag); t != "" {
+		where = append(where, "id IN (SELECT person_id FROM person_tags WHERE tag = "+a.Add(t)+")")
+	}
+	switch f.Status {
+	case "all":
+	case "":
+		where = append(where, "status = 'active'")
+	default:
+		if !slices.Contains(statuses, f.Status) {
+			fe.Add("status", "err.invalid")
+		}
+		where = append(where, "status = "+a.Add(f.Status))
+	}
+	switch f.Sort {
+	case "", SortOrg, SortName, SortNew:
+	default:
+		fe.Add("sort", "err.invalid")
+	}
+	return strings.Join(where, " AND "), fe.Err()
+}
+
+// Find lists the people matching f in the actor's PersonRead scope, one
+// keyset page in index order (no OFFSET, no COUNT).
+func (s *Service) Find(ctx context.Context, by *auth.Actor, f Filter) (Page, error) {
+	return s.find(ctx, by, auth.PersonRead, f)
+}
+
+func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission, f Filter) (Page, error) {
+	pl, err := s.resolve(ctx, by, perm, f)
+	if err != nil {
+		return Page{}, err
+	}
+	var a db.Args
+	where, err := s.conditions(f, pl, &a)
+	if err != nil {
+		return Page{}, err
+	}
+	cur, ok := parseCursor(f.After)
+	if !ok {
+		return Page{}, (errs.Fields{"after": "err.invalid"}).Err()
+	}
+	if pl.empty() {
+		return Page{People: []Person{}}, nil
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 20
+	}
+	order := "org_path, id"
+	switch f.Sort {
+	case SortName:
+		order = "name, id"
+		if cur.id > 0 {
+			k := a.Add(cur.key)
+			where += " AND name >= " + k + " AND (name > " + k + " OR id > " + a.Add(cur.id) + ")"
+		}
+	case SortNew:
+		order = "id DESC"
+		if cur.id > 0 {
+			where += " AND id < " + a.Add(cur.id)
+		}
+	default:
+		if cur.id > 0 {
+			k := a.Add(cur.key)
+			where += " AND org_path >= " + k + " AND (org_path > " + k + " OR id > " + a.Add(cur.id) + ")"
+		}
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+briefColumns+` FROM people WHERE `+where+
+		` ORDER BY `+order+` LIMIT `+a.Add(f.Limit+1), a.List()...)
+	if err != nil {
+		return Page{}, err
+	}
+	defer rows.Close()
+	p := Page{People: make([]Person, 0, min(f.Limit+1, 64))}
+	for rows.Next() {
+		var x Person
+		if err := scanBrief(rows, &x); err != nil {
+			return Page{}, err
+		}
+		p.People = append(p.People, x)
+	}
+	if len(p.People) > f.Limit {
+		p.People = p.People[:f.Limit]
+		last := &p.People[f.Limit-1]
+		p.Next = cursor{key: keyOf(last, f.Sort), id: last.ID}.String()
+	}
+	return p, rows.Err()
+}
+
+// Count counts the people matching f in the actor's scope: from the rollups
+// when f filters by place and status only, else exactly up to CountCap.
+func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, error) {
+	pl, err := s.resolve(ctx, by, auth.PersonRead, f)
+	if err != nil {
+		return Count{}, err
+	}
+	var a db.Args
+	where, err := s.conditions(f, pl, &a)
+	if err != nil || pl.empty() {
+		return Count{}, err
+	}
+	if f.Plain() {
+		return s.rollupCount(ctx, pl, f.Status)
+	}
+	var n int64
+	err = s.db.R().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people WHERE `+where+` LIMIT `+
+		a.Add(CountCap+1)+`) t`, a.List()...).Scan(&n)
+	if n > CountCap {
+		return Count{N: CountCap, Capped: true}, err
+	}
+	return Count{N: n}, err
+}
+
+// rollupCount sums the kept counts of the place's subtrees.
+func (s *Service) rollupCount(ctx context.Context, pl place, status string) (Count, error) {
+	var ids []int64
+	if pl.all {
+		r, err := s.orgs.Root(ctx)
+		if err != nil {
+			return Count{}, err
+		}
+		ids = []int64{r.ID}
+	}
+	for _, p := range pl.prefixes {
+		ids = append(ids, org.LastID(p))
+	}
+	var a db.Args
+	in := make([]string, len(ids))
+	for i, id := range ids {
+		in[i] = a.Add(id)
+	}
+	q := `SELECT COALESCE(sum(people), 0) FROM org_people WHERE org_id IN (` + strings.Join(in, ", ") + `)`
+	switch status {
+	case "all":
+	case "":
+		q += ` AND status = 'active'`
+	default:
+		q += ` AND status = ` + a.Add(status)
+	}
+	var n int64
+	err := s.db.R().QueryRowContext(ctx, q, a.List()...).Scan(&n)
+	return Count{N: n}, err
+}
+
+func looksLikeID(q string) bool {
+	if len(q) != 18 {
+		return false
+	}
+	return isDigits(q[:17]) && (isDigits(q[17:]) || q[17] == 'X' || q[17] == 'x')
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 20
+}

@@ -1,0 +1,377 @@
+package person
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"qinggong/internal/activity"
+	"qinggong/internal/audit"
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/errs"
+	"qinggong/internal/org"
+	"qinggong/internal/pii"
+)
+
+// Service reads and changes the people registry.
+type Service struct {
+	db    *db.DB
+	audit *audit.Log
+	orgs  *org.Service
+	seal  *pii.Sealer
+	now   func() time.Time
+}
+
+// New returns a Service; now may be nil for time.Now.
+func New(d *db.DB, a *audit.Log, orgs *org.Service, seal *pii.Sealer, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Service{db: d, audit: a, orgs: orgs, seal: seal, now: now}
+	orgs.OnMove(s.orgMoved)
+	return s
+}
+
+// The sealed fields; the name is bound into each ciphertext and hash.
+const (
+	fieldID    = "person.id_number"
+	fieldPhone = "person.phone"
+)
+
+// IDIndex is the keyed hash of an ID-card number (for exact search).
+func (s *Service) IDIndex(number string) string { return s.seal.Index(fieldID, number) }
+
+// PhoneIndex is the keyed hash of a mobile number.
+func (s *Service) PhoneIndex(phone string) string { return s.seal.Index(fieldPhone, phone) }
+
+// Activity kinds this module writes to the ledger (the growth record).
+const (
+	KindRegistered  = "person.registered"
+	KindSkill       = "person.skill"
+	KindTransferred = "person.transferred"
+)
+
+// writableOrg returns the organization people are added to or moved to:
+// it must exist, be active and lie in the actor's PersonWrite scope. All
+// failures read the same (the field message does not tell an organization
+// outside the scope from a missing one).
+func (s *Service) writableOrg(ctx context.Context, by *auth.Actor, id int64) (*org.Org, error) {
+	o, err := s.orgs.FindByID(ctx, by, id)
+	if err != nil || !o.Active() || !by.Can(auth.PersonWrite, o.Path) {
+		if err != nil && errs.KindOf(err) != errs.NotFound {
+			return nil, err
+		}
+		return nil, (errs.Fields{"org_id": "err.org_unknown"}).Err()
+	}
+	return o, nil
+}
+
+// Create adds a person to an organization in the actor's scope.
+func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Person, error) {
+	c, f := check(in, s.now())
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	o, err := s.writableOrg(ctx, by, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		r := newRollup()
+		id, err = s.insert(ctx, tx, by, c, o.Path, r)
+		if err != nil {
+			return err
+		}
+		if err := r.apply(ctx, tx); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.create", ObjectType: "person", ObjectID: id, OrgID: o.ID,
+			Summary: fmt.Sprintf("org=%d", o.ID)})
+	})
+	if err != nil {
+		return nil, uniqueErr(err)
+	}
+	return byID(ctx, s.db.R(), id)
+}
+
+// uniqueErr turns a unique violation on the ID hash into a field message.
+func uniqueErr(err error) error {
+	if db.IsUniqueViolation(err) {
+		return (errs.Fields{"id_number": "err.id_taken"}).Err()
+	}
+	return err
+}
+
+// insert writes a new person, their tags and first skill level, counts them
+// in r and records the registration in the activity ledger.
+func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c checked, orgPath string, r rollup) (int64, error) {
+	now := s.now().UTC()
+	var phoneSealed []byte
+	var phoneHash, phoneMasked string
+	if c.Phone != "" {
+		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
+		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
+		league_joined, employer, job, trade, skill_level, title, tags, status, notes, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)
+		RETURNING id`,
+		c.OrgID, orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
+		s.seal.Seal(fieldID, c.IDNumber), s.IDIndex(c.IDNumber), pii.MaskID(c.IDNumber), phoneSealed, phoneHash, phoneMasked,
+		c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
+		tagColumn(c.Tags), c.Status, c.Notes, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if err := writeTags(ctx, tx, id, nil, c.Tags); err != nil {
+		return 0, err
+	}
+	if c.SkillLevel > 0 {
+		if err := s.recordSkill(ctx, tx, by, id, c.OrgID, c.Checked()); err != nil {
+			return 0, err
+		}
+	}
+	r.add(orgPath, c.Status, 1)
+	_, err = activity.Add(ctx, tx, activity.Entry{OrgID: c.OrgID, PersonID: id, Kind: KindRegistered, RefType: "person", RefID: id, OccurredAt: now})
+	return id, err
+}
+
+// Checked returns the skill fields of c as a SkillChange to record.
+func (c checked) Checked() SkillChange {
+	on := c.SkillDate
+	return SkillChange{Level: c.SkillLevel, CertifiedOn: on, Body: c.SkillBody}
+}
+
+// recordSkill appends a skill-level change to the history and the ledger.
+func (s *Service) recordSkill(ctx context.Context, tx *db.Tx, by *auth.Actor, personID, orgID int64, sc SkillChange) error {
+	now := s.now().UTC()
+	if sc.CertifiedOn == "" {
+		sc.CertifiedOn = now.In(shanghai).Format(time.DateOnly)
+	}
+	var uid int64
+	if by != nil {
+		uid = by.UserID
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, personID, sc.Level, sc.CertifiedOn, sc.Body, uid, now).Scan(&id); err != nil {
+		return err
+	}
+	at, _ := time.ParseInLocation(time.DateOnly, sc.CertifiedOn, shanghai)
+	_, err := activity.Add(ctx, tx, activity.Entry{OrgID: orgID, PersonID: personID, Kind: KindSkill, RefType: "skill_change",
+		RefID: id, OccurredAt: at, Amount: int64(sc.Level)})
+	return err
+}
+
+// writeTags makes the person's tag rows equal to tags (old is what is stored).
+func writeTags(ctx context.Context, tx *db.Tx, id int64, old, tags []string) error {
+	for _, t := range old {
+		if !contains(tags, t) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM person_tags WHERE tag = $1 AND person_id = $2`, t, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range tags {
+		if !contains(old, t) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (tag, person_id) VALUES ($1, $2)`, t, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Get returns a person the actor may read; outside the scope it is
+// NotFound, exactly like a missing one.
+func (s *Service) Get(ctx context.Context, by *auth.Actor, id int64) (*Person, error) {
+	p, err := byID(ctx, s.db.R(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !by.Can(auth.PersonRead, p.OrgPath) {
+		return nil, errs.ErrNotFound
+	}
+	return p, nil
+}
+
+// Update changes a person's record. The organization may change only within
+// the actor's write scope; moving a person elsewhere is a transfer, which
+// the receiving organization approves.
+func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input) (*Person, error) {
+	p, err := s.Get(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if !by.Can(auth.PersonWrite, p.OrgPath) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if in.OrgID == 0 {
+		in.OrgID = p.OrgID
+	}
+	c, f := check(in, s.now())
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	o := &org.Org{ID: p.OrgID, Path: p.OrgPath}
+	if c.OrgID != p.OrgID {
+		if o, err = s.writableOrg(ctx, by, c.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		old, err := byID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		r := newRollup()
+		if err := s.update(ctx, tx, by, old, c, o.Path, r); err != nil {
+			return err
+		}
+		if err := r.apply(ctx, tx); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.update", ObjectType: "person", ObjectID: id, OrgID: o.ID,
+			Summary: changedFields(old, c)})
+	})
+	if err != nil {
+		return nil, uniqueErr(err)
+	}
+	return byID(ctx, s.db.R(), id)
+}
+
+// update rewrites old with c (already checked), keeping the skill history
+// and rollups in step.
+func (s *Service) update(ctx context.Context, tx *db.Tx, by *auth.Actor, old *Person, c checked, orgPath string, r rollup) error {
+	var phoneSealed []byte
+	var phoneHash, phoneMasked string
+	if c.Phone != "" {
+		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, name = $3, initials = $4, gender = $5,
+		birth_date = $6, id_sealed = $7, id_hash = $8, id_masked = $9, phone_sealed = $10, phone_hash = $11, phone_masked = $12,
+		email = $13, ethnicity = $14, education = $15, political = $16, league_joined = $17, employer = $18, job = $19,
+		trade = $20, skill_level = $21, title = $22, tags = $23, status = $24, notes = $25, updated_at = $26 WHERE id = $27`,
+		c.OrgID, orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
+		s.seal.Seal(fieldID, c.IDNumber), s.IDIndex(c.IDNumber), pii.MaskID(c.IDNumber), phoneSealed, phoneHash, phoneMasked,
+		c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
+		tagColumn(c.Tags), c.Status, c.Notes, s.now().UTC(), old.ID); err != nil {
+		return err
+	}
+	if err := writeTags(ctx, tx, old.ID, old.Tags, c.Tags); err != nil {
+		return err
+	}
+	if c.SkillLevel != old.SkillLevel && c.SkillLevel > 0 {
+		if err := s.recordSkill(ctx, tx, by, old.ID, c.OrgID, c.Checked()); err != nil {
+			return err
+		}
+	}
+	if old.OrgPath != orgPath || old.Status != c.Status {
+		r.add(old.OrgPath, old.Status, -1)
+		r.add(orgPath, c.Status, 1)
+	}
+	return nil
+}
+
+// changedFields names the fields an update changed, for the audit summary.
+// Identifiers are named, never shown.
+func changedFields(old *Person, c checked) string {
+	var out []byte
+	add := func(name string, changed bool) {
+		if changed {
+			if len(out) > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, name...)
+		}
+	}
+	add("org", old.OrgID != c.OrgID)
+	add("name", old.Name != c.Name)
+	add("id_number", old.IDMasked != pii.MaskID(c.IDNumber))
+	add("phone", old.PhoneMasked != pii.MaskMobile(c.Phone) && !(old.PhoneMasked == "" && c.Phone == ""))
+	add("political", old.Political != c.Political)
+	add("trade", old.Trade != c.Trade)
+	add("skill_level", old.SkillLevel != c.SkillLevel)
+	add("tags", tagColumn(old.Tags) != tagColumn(c.Tags))
+	add("status", old.Status != c.Status)
+	if len(out) == 0 {
+		return "fields=details"
+	}
+	return "fields=" + string(out)
+}
+
+// Reveal returns a person's full ID-card number and phone to a holder of
+// RevealPII on the person's organization, and records that it did.
+func (s *Service) Reveal(ctx context.Context, by *auth.Actor, id int64) (Revealed, error) {
+	p, err := s.Get(ctx, by, id)
+	if err != nil {
+		return Revealed{}, err
+	}
+	if !by.Can(auth.RevealPII, p.OrgPath) {
+		return Revealed{}, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	var idSealed, phoneSealed []byte
+	if err := s.db.R().QueryRowContext(ctx, `SELECT id_sealed, phone_sealed FROM people WHERE id = $1`, id).Scan(&idSealed, &phoneSealed); err != nil {
+		return Revealed{}, err
+	}
+	var out Revealed
+	if out.IDNumber, err = s.seal.Open(fieldID, idSealed); err != nil {
+		return Revealed{}, err
+	}
+	if len(phoneSealed) > 0 {
+		if out.Phone, err = s.seal.Open(fieldPhone, phoneSealed); err != nil {
+			return Revealed{}, err
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.reveal", ObjectType: "person", ObjectID: id, OrgID: p.OrgID,
+			Summary: "fields=id_number,phone"})
+	})
+	if err != nil {
+		return Revealed{}, err
+	}
+	return out, nil
+}
+
+// Skills returns a person's skill-level history, newest first.
+func (s *Service) Skills(ctx context.Context, by *auth.Actor, id int64) ([]SkillChange, error) {
+	if _, err := s.Get(ctx, by, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id, level, certified_on, body, recorded_at FROM skill_changes
+		WHERE person_id = $1 ORDER BY certified_on DESC, id DESC LIMIT 100`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []SkillChange{}
+	for rows.Next() {
+		var c SkillChange
+		if err := rows.Scan(&c.ID, &c.Level, &c.CertifiedOn, &c.Body, &c.RecordedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Timeline is one page of a person's growth record (成长档案), newest
+// first: every activity-ledger entry about them, whichever module wrote it.
+func (s *Service) Timeline(ctx context.Context, by *auth.Actor, id, before int64, limit int) ([]activity.Row, error) {
+	if _, err := s.Get(ctx, by, id); err != nil {
+		return nil, err
+	}
+	return activity.ForPerson(ctx, s.db.R(), id, before, limit)
+}
