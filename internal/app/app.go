@@ -16,6 +16,8 @@ import (
 	"qinggong/internal/config"
 	"qinggong/internal/db"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
+	"qinggong/internal/pii"
 	"qinggong/internal/web"
 )
 
@@ -26,6 +28,7 @@ type App struct {
 	Audit  *audit.Log
 	Users  *auth.Service
 	Orgs   *org.Service
+	People *person.Service
 	Router *web.Router
 	Log    *slog.Logger
 }
@@ -72,12 +75,18 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Users = auth.New(d, a.Audit, opt.Hash, opt.Now)
 	a.Users.IdleTimeout, a.Users.Absolute = cfg.IdleTimeout, cfg.SessionMax
 	a.Orgs = org.New(d, a.Audit, opt.Now)
+	seal, err := pii.NewSealer(1, config.Derive(secret, "pii/encrypt"), config.Derive(secret, "pii/index"))
+	if err != nil {
+		panic(err) // Derive always returns 32 bytes
+	}
+	a.People = person.New(d, a.Audit, a.Orgs, seal, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
 	logins := web.NewIPLimiter(2*time.Second, 30, opt.Now)
 	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d, Logins: logins})
 	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
+	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users})
 	web.APIDocRoute(a.Router)
 	return a
 }

@@ -20,6 +20,7 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
 
@@ -60,6 +61,8 @@ type matrixEnv struct {
 	regions map[string]*org.Region
 	members map[string]int64 // region → one member org
 	token   int64            // an API token of a user who is none of the actors
+	people  map[string]int64 // org name → a person registered there
+	job     int64            // an import of a user who is none of the actors
 	actors  map[string]*auth.Actor
 	clients map[string]*apptest.Client
 	dirty   bool
@@ -70,7 +73,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	ctx := context.Background()
 	e := apptest.New(t, dbName)
 	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
-		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}}
+		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -96,6 +99,17 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		t.Fatalf("matrix token list: %v", err)
 	}
 	m.token = toks[0].ID
+	for i, name := range fixtureOrgs {
+		p, err := e.App.People.Create(ctx, boot, person.Input{Name: "矩阵" + name, IDNumber: apptest.IDNumber(1000 + i), OrgID: e.Orgs[name].ID})
+		if err != nil {
+			t.Fatalf("matrix person %s: %v", name, err)
+		}
+		m.people[name] = p.ID
+	}
+	if err := e.App.DB.W().QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, file_data, status, created_at)
+		VALUES ($1, $2, 'x.csv', $3, 'checked', $4) RETURNING id`, m.users["C"], root.ID, []byte("姓名"), time.Now()).Scan(&m.job); err != nil {
+		t.Fatalf("matrix import job: %v", err)
+	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
 		rg, err := e.App.Orgs.CreateRegion(ctx, boot, org.RegionInput{OrgID: e.Orgs[spec[0]].ID, Name: "矩阵片区" + name})
@@ -158,6 +172,10 @@ func objectKind(pattern string) string {
 		return "grant"
 	case strings.HasPrefix(s, "/tokens/{"):
 		return "token"
+	case strings.HasPrefix(s, "/imports/{"):
+		return "import"
+	case strings.HasPrefix(s, "/people/{"):
+		return "person"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -167,14 +185,14 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant":
+	case "org", "user", "grant", "person":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "asset":
 		return []string{"app.css"}
-	case "token":
-		return []string{"other", "missing"} // one's own token is TestRevokeOwnTokenOverHTTP's
+	case "token", "import":
+		return []string{"other", "missing"} // one's own is its own tests'; others' are never visible
 	}
 	return []string{"-"}
 }
@@ -208,6 +226,14 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "token":
 		if !missing {
 			objID = m.token
+		}
+	case "import":
+		if !missing {
+			objID = m.job
+		}
+	case "person":
+		if !missing {
+			objID, objPath = m.people[tgt], m.e.Orgs[tgt].Path
 		}
 	}
 	if missing {
@@ -249,8 +275,8 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expAllowed
 	case tgt == "missing":
 		return expMissing
-	case kind == "token":
-		return expMissing // another user's token: only its owner sees it
+	case kind == "token" || kind == "import":
+		return expMissing // another user's token or import: only its owner sees it
 	case rt.Perm.Global():
 		if a.Can(rt.Perm, "") {
 			return expAllowed

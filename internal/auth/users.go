@@ -135,6 +135,29 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, a *Actor, current, next
 	return s.SetPassword(ctx, a.UserID, next, false)
 }
 
+// Reauthenticate checks the actor's password again before a sensitive act
+// (an export with full identifiers). A wrong password counts towards the
+// lockout like a failed login and is audited.
+func (s *Service) Reauthenticate(ctx context.Context, a *Actor, password string) error {
+	var hash string
+	if err := s.db.R().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, a.UserID).Scan(&hash); err != nil {
+		return err
+	}
+	if ok, _ := CheckPassword(password, hash, s.hash); ok {
+		return nil
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := s.recordFailure(ctx, tx, a.UserID, s.Now()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "auth.reauth", Result: "fail", ObjectType: "user", ObjectID: a.UserID, OrgID: a.OrgID})
+	})
+	if err != nil {
+		return err
+	}
+	return &errs.Error{Kind: errs.Invalid, Msg: "err.invalid", Fields: map[string]string{"password": "err.password_wrong"}}
+}
+
 // Unlock lifts a lockout (security admin).
 func (s *Service) Unlock(ctx context.Context, by *Actor, userID int64) error {
 	if !by.Can(SecurityAdmin, "") {

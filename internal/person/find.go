@@ -145,12 +145,12 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
 	if f.AgeMin < 0 || f.AgeMin > 120 {
 		fe.Add("age_min", "err.invalid")
 	} else if f.AgeMin > 0 {
-		where = append(where, "birth_date <= "+a.Add(today.AddDate(-f.AgeMin, 0, 0).Format(time.DateOnly)))
+		where = append(where, "birth_date <= "+a.Add(yearsBefore(today, f.AgeMin)))
 	}
 	if f.AgeMax < 0 || f.AgeMax > 120 || (f.AgeMax > 0 && f.AgeMax < f.AgeMin) {
 		fe.Add("age_max", "err.invalid")
 	} else if f.AgeMax > 0 {
-		where = append(where, "birth_date > "+a.Add(today.AddDate(-f.AgeMax-1, 0, 0).Format(time.DateOnly)))
+		where = append(where, "birth_date > "+a.Add(yearsBefore(today, f.AgeMax+1)))
 	}
 	if f.Gender != "" {
 		if !slices.Contains(genders, f.Gender) {
@@ -341,4 +341,16 @@ func isLetters(s string) bool {
 		}
 	}
 	return s != "" && len(s) <= 20
+}
+
+// yearsBefore is the date n years before day, as YYYY-MM-DD; 29 February
+// becomes the 28th in a common year (AddDate would roll it to 1 March and
+// count people born that day a year too old).
+func yearsBefore(day time.Time, n int) string {
+	y, m, d := day.Date()
+	y -= n
+	if m == time.February && d == 29 && !(y%4 == 0 && (y%100 != 0 || y%400 == 0)) {
+		d = 28
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }

@@ -140,6 +140,9 @@ type Input struct {
 	Tags         []string `json:"tags"`
 	Status       string   `json:"status"`
 	Notes        string   `json:"notes"`
+	// On update a blank IDNumber or Phone keeps the stored one (lists never
+	// show them, so a client cannot send them back); ClearPhone removes it.
+	ClearPhone bool `json:"clear_phone,omitempty"`
 }
 
 // SkillChange is one entry of a person's skill-level history.

@@ -2,7 +2,10 @@ package person
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"qinggong/internal/activity"
@@ -21,6 +24,7 @@ type Service struct {
 	orgs  *org.Service
 	seal  *pii.Sealer
 	now   func() time.Time
+	jobs  sync.WaitGroup // background import phases
 }
 
 // New returns a Service; now may be nil for time.Now.
@@ -46,8 +50,9 @@ func (s *Service) IDIndex(number string) string { return s.seal.Index(fieldID, n
 func (s *Service) PhoneIndex(phone string) string { return s.seal.Index(fieldPhone, phone) }
 
 // Activity kinds this module writes to the ledger (the growth record).
+// Registration itself is not an activity (it would count as youth work in
+// coverage figures); the person page shows it from created_at.
 const (
-	KindRegistered  = "person.registered"
 	KindSkill       = "person.skill"
 	KindTransferred = "person.transferred"
 )
@@ -104,8 +109,8 @@ func uniqueErr(err error) error {
 	return err
 }
 
-// insert writes a new person, their tags and first skill level, counts them
-// in r and records the registration in the activity ledger.
+// insert writes a new person, their tags and first skill level, and counts
+// them in r.
 func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c checked, orgPath string, r rollup) (int64, error) {
 	now := s.now().UTC()
 	var phoneSealed []byte
@@ -135,8 +140,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c check
 		}
 	}
 	r.add(orgPath, c.Status, 1)
-	_, err = activity.Add(ctx, tx, activity.Entry{OrgID: c.OrgID, PersonID: id, Kind: KindRegistered, RefType: "person", RefID: id, OccurredAt: now})
-	return id, err
+	return id, nil
 }
 
 // Checked returns the skill fields of c as a SkillChange to record.
@@ -220,6 +224,19 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 	}
 	if in.OrgID == 0 {
 		in.OrgID = p.OrgID
+	}
+	in.IDNumber, in.Phone = strings.TrimSpace(in.IDNumber), strings.TrimSpace(in.Phone)
+	if in.IDNumber == "" || (in.Phone == "" && !in.ClearPhone) {
+		number, phone, err := s.identifiers(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if in.IDNumber == "" {
+			in.IDNumber = number
+		}
+		if in.Phone == "" && !in.ClearPhone {
+			in.Phone = phone
+		}
 	}
 	c, f := check(in, s.now())
 	if err := f.Err(); err != nil {
@@ -374,4 +391,23 @@ func (s *Service) Timeline(ctx context.Context, by *auth.Actor, id, before int64
 		return nil, err
 	}
 	return activity.ForPerson(ctx, s.db.R(), id, before, limit)
+}
+
+// identifiers opens a person's stored ID number and phone for an update
+// that keeps them; nothing is shown, so it is not a reveal.
+func (s *Service) identifiers(ctx context.Context, id int64) (string, string, error) {
+	var idSealed, phoneSealed []byte
+	err := s.db.R().QueryRowContext(ctx, `SELECT id_sealed, phone_sealed FROM people WHERE id = $1`, id).Scan(&idSealed, &phoneSealed)
+	if err != nil {
+		if errors.Is(err, db.ErrNoRows) {
+			return "", "", errs.ErrNotFound
+		}
+		return "", "", err
+	}
+	number, err := s.seal.Open(fieldID, idSealed)
+	if err != nil || len(phoneSealed) == 0 {
+		return number, "", err
+	}
+	phone, err := s.seal.Open(fieldPhone, phoneSealed)
+	return number, phone, err
 }

@@ -34,7 +34,7 @@ var pillars = []struct {
 }{
 	{"pillar.career", []navEntry{{Key: "nav.career"}, {Key: "nav.skills"}, {Key: "nav.brand"}}},
 	{"pillar.service", []navEntry{{Key: "nav.venture"}}},
-	{"pillar.organization", []navEntry{{"nav.orgs", "/orgs", auth.OrgRead}, {Key: "nav.people"}, {Key: "nav.cadres"}, {Key: "nav.evaluation"}, {Key: "nav.association"}}},
+	{"pillar.organization", []navEntry{{"nav.orgs", "/orgs", auth.OrgRead}, {"nav.people", "/people", auth.PersonRead}, {Key: "nav.cadres"}, {Key: "nav.evaluation"}, {Key: "nav.association"}}},
 	{"pillar.mechanism", []navEntry{{"nav.regions", "/regions", auth.RegionRead}, {Key: "nav.wiki"}, {Key: "nav.brand_project"}, {Key: "nav.dashboard"}}},
 	{"pillar.admin", []navEntry{{"nav.users", "/users", auth.UserRead}, {"nav.audit", "/audit", auth.AuditRead}, {"nav.tokens", "/tokens", auth.Authenticated}}},
 }

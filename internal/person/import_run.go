@@ -1,0 +1,331 @@
+package person
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+
+	"qinggong/internal/audit"
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/sheet"
+)
+
+// Reject is a row refused, with every reason.
+type Reject struct {
+	Row     int      `json:"row"`
+	Name    string   `json:"name"`
+	Reasons []Reason `json:"reasons"`
+}
+
+// Reason is one field's problem: Key is a catalog key, Arg a detail (the
+// row a duplicate first appeared in).
+type Reason struct {
+	Field string `json:"field"`
+	Key   string `json:"key"`
+	Arg   string `json:"arg,omitempty"`
+}
+
+// orgRef is what row checks need of an organization, by code.
+type orgRef struct {
+	id       int64
+	path     string
+	writable bool
+}
+
+// scan reads the job's file and checks every row, handing fn the rows that
+// pass in chunks of importBatch together with the chunk's rejects. It is
+// the same for the dry run and the import, so what was promised is what
+// is written (rows are checked again: the registry may have changed).
+func (s *Service) scan(ctx context.Context, by *auth.Actor, jobID int64, fn func(ok []importRow, bad []Reject, rows int) error) error {
+	var name string
+	var data []byte
+	if err := s.db.R().QueryRowContext(ctx, `SELECT file_name, file_data FROM import_jobs WHERE id = $1`, jobID).Scan(&name, &data); err != nil {
+		return err
+	}
+	r, err := sheet.Open(name, bytes.NewReader(data), int64(len(data)), sheet.Limits{MaxFileBytes: MaxImportBytes})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cols, f := headerMap(r.Header())
+	if len(f) > 0 {
+		return sheet.ErrNoHeader
+	}
+	orgs := map[string]orgRef{}
+	seen := map[string]int{} // ID hash → first row
+	today := s.now()
+	var ok []importRow
+	var bad []Reject
+	n := 0
+	flush := func() error {
+		ok, bad, err = s.dropElsewhere(ctx, by, ok, bad)
+		if err != nil {
+			return err
+		}
+		if err := fn(ok, bad, n); err != nil {
+			return err
+		}
+		ok, bad, n = ok[:0], bad[:0], 0
+		return nil
+	}
+	for {
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		n++
+		in, code, fe := rowInput(row, cols)
+		ref, err := s.orgByCode(ctx, by, orgs, code)
+		if err != nil {
+			return err
+		}
+		switch {
+		case code == "":
+			fe.Add("org_code", "err.required")
+		case !ref.writable:
+			fe.Add("org_code", "err.org_unknown")
+		}
+		in.OrgID = ref.id
+		c, ce := check(in, today)
+		var reasons []Reason
+		for k, v := range fe {
+			reasons = append(reasons, Reason{Field: k, Key: v})
+		}
+		for k, v := range ce {
+			if _, dup := fe[k]; !dup && k != "org_id" {
+				reasons = append(reasons, Reason{Field: k, Key: v})
+			}
+		}
+		var hash string
+		if _, bad := ce["id_number"]; !bad && c.IDNumber != "" {
+			hash = s.IDIndex(c.IDNumber)
+			if first, dup := seen[hash]; dup {
+				reasons = append(reasons, Reason{Field: "id_number", Key: "err.import_duplicate", Arg: strconv.Itoa(first)})
+			} else {
+				seen[hash] = row.No
+			}
+		}
+		if len(reasons) > 0 {
+			sort.Slice(reasons, func(i, j int) bool { return fieldOrder(reasons[i].Field) < fieldOrder(reasons[j].Field) })
+			bad = append(bad, Reject{Row: row.No, Name: clip(in.Name, 50), Reasons: reasons})
+		} else {
+			ok = append(ok, importRow{no: row.No, c: c, orgPath: ref.path, hash: hash})
+		}
+		if len(ok) >= importBatch || n >= importBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// dropElsewhere moves rows whose ID number is registered outside the
+// actor's write scope to the rejects: those people are another
+// organization's to change (a transfer brings them over).
+func (s *Service) dropElsewhere(ctx context.Context, by *auth.Actor, ok []importRow, bad []Reject) ([]importRow, []Reject, error) {
+	if len(ok) == 0 {
+		return ok, bad, nil
+	}
+	hashes := make([]string, len(ok))
+	for i := range ok {
+		hashes[i] = ok[i].hash
+	}
+	old, err := existing(ctx, s.db.R(), hashes)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept := ok[:0]
+	for _, r := range ok {
+		if p, found := old[r.hash]; found && !by.Can(auth.PersonWrite, p.OrgPath) {
+			bad = append(bad, Reject{Row: r.no, Name: r.c.Name, Reasons: []Reason{{Field: "id_number", Key: "err.import_elsewhere"}}})
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, bad, nil
+}
+
+// orgByCode resolves an organization code once per import.
+func (s *Service) orgByCode(ctx context.Context, by *auth.Actor, cache map[string]orgRef, code string) (orgRef, error) {
+	if code == "" {
+		return orgRef{}, nil
+	}
+	if ref, ok := cache[code]; ok {
+		return ref, nil
+	}
+	var ref orgRef
+	var status string
+	err := s.db.R().QueryRowContext(ctx, `SELECT id, path, status FROM orgs WHERE code = $1`, code).Scan(&ref.id, &ref.path, &status)
+	if err != nil && !errors.Is(err, db.ErrNoRows) {
+		return orgRef{}, err
+	}
+	ref.writable = err == nil && status == "active" && by.Can(auth.PersonWrite, ref.path)
+	if !ref.writable {
+		ref = orgRef{}
+	}
+	if len(cache) < 100000 {
+		cache[code] = ref
+	}
+	return ref, nil
+}
+
+// fieldOrder sorts reasons in template column order.
+func fieldOrder(field string) int {
+	for i, c := range Columns {
+		if c.field == field {
+			return i
+		}
+	}
+	return len(Columns)
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// runCheck is the dry run: every row checked, rejects stored, nothing else
+// written.
+func (s *Service) runCheck(ctx context.Context, by *auth.Actor, id int64) {
+	total, accepted, rejected := 0, 0, 0
+	err := s.scan(ctx, by, id, func(ok []importRow, bad []Reject, rows int) error {
+		total += rows
+		accepted += len(ok)
+		rejected += len(bad)
+		return s.db.InTx(ctx, func(tx *db.Tx) error {
+			if err := saveRejects(ctx, tx, id, bad); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1 WHERE id = $2`, total, id)
+			return err
+		})
+	})
+	if err != nil {
+		s.failed(ctx, id, "check", err)
+		return
+	}
+	_ = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, total = $2, accepted = $3, rejected = $4, done = $2
+			WHERE id = $5 AND status = $6`, JobChecked, total, accepted, rejected, id, JobChecking)
+		return err
+	})
+}
+
+// runImport writes the accepted rows, importBatch per transaction, each
+// with its audit record and the job's progress; rollups are kept per
+// batch so every committed batch is complete on its own.
+func (s *Service) runImport(ctx context.Context, by *auth.Actor, id int64) {
+	var w written
+	rows, rejected := 0, 0
+	err := s.scan(ctx, by, id, func(ok []importRow, bad []Reject, n int) error {
+		return s.db.InTx(ctx, func(tx *db.Tx) error {
+			r := newRollup()
+			bw, err := s.writeBatch(ctx, tx, by, ok, r)
+			if err != nil {
+				return err
+			}
+			if err := r.apply(ctx, tx); err != nil {
+				return err
+			}
+			if err := saveRejects(ctx, tx, id, bad); err != nil {
+				return err
+			}
+			rows += n
+			rejected += len(bad)
+			w.created, w.updated, w.unchanged = w.created+bw.created, w.updated+bw.updated, w.unchanged+bw.unchanged
+			if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1, created = $2, updated = $3 WHERE id = $4`,
+				rows, w.created, w.updated, id); err != nil {
+				return err
+			}
+			return s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.batch", ObjectType: "import", ObjectID: id, OrgID: by.OrgID,
+				Summary: fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d rejected=%d", n, bw.created, bw.updated, bw.unchanged, len(bad))})
+		})
+	})
+	if err != nil {
+		s.failed(ctx, id, "import", err)
+		return
+	}
+	_ = s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The roster is not kept once imported (data minimisation).
+		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, total = $2, accepted = $3, rejected = $4, done = $2,
+			file_data = $5, finished_at = $6 WHERE id = $7`, JobDone, rows, rows-rejected, rejected, []byte{}, s.now().UTC(), id)
+		return err
+	})
+}
+
+// failed ends a job whose phase stopped: a file problem keeps its own
+// message, anything else is logged and reported as a failure.
+func (s *Service) failed(ctx context.Context, id int64, phase string, err error) {
+	key := "err.import_failed"
+	for _, e := range sheetErrors {
+		if errors.Is(err, e) {
+			key = e.Error()
+		}
+	}
+	if key == "err.import_failed" {
+		slog.Error("import failed", "job", id, "phase", phase, "err", err)
+	}
+	s.fail(ctx, id, key)
+}
+
+// saveRejects stores rejects; a row already rejected keeps its reasons.
+func saveRejects(ctx context.Context, tx *db.Tx, id int64, bad []Reject) error {
+	for start := 0; start < len(bad); start += 200 {
+		chunk := bad[start:min(start+200, len(bad))]
+		var a db.Args
+		values := make([]string, len(chunk))
+		for i, r := range chunk {
+			reasons, _ := json.Marshal(r.Reasons)
+			values[i] = "(" + a.Add(id) + ", " + a.Add(r.Row) + ", " + a.Add(r.Name) + ", " + a.Add(string(reasons)) + ")"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejects (job_id, row_no, name, reasons) VALUES `+
+			strings.Join(values, ", ")+` ON CONFLICT DO NOTHING`, a.List()...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportRejects is one page of an import's rejected rows in row order,
+// after the given row number.
+func (s *Service) ImportRejects(ctx context.Context, by *auth.Actor, id int64, after, limit int) ([]Reject, error) {
+	if _, err := s.ImportJob(ctx, by, id); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT row_no, name, reasons FROM import_rejects WHERE job_id = $1 AND row_no > $2
+		ORDER BY row_no LIMIT $3`, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Reject{}
+	for rows.Next() {
+		var r Reject
+		var reasons string
+		if err := rows.Scan(&r.Row, &r.Name, &reasons); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(reasons), &r.Reasons); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

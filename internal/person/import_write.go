@@ -1,0 +1,285 @@
+package person
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"qinggong/internal/activity"
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/pii"
+)
+
+// importRow is a checked row ready to be written.
+type importRow struct {
+	no      int
+	c       checked
+	orgPath string
+	hash    string // keyed hash of the ID number
+}
+
+// written is what a batch did.
+type written struct {
+	created, updated, unchanged int
+}
+
+// stored is what a batch needs to know of a person already registered.
+type stored struct {
+	Person
+	phoneHash string
+}
+
+// insertRows is how many people one INSERT statement carries (27
+// parameters each).
+const insertRows = 200
+
+// existing returns the registered people among hashes, by hash.
+func existing(ctx context.Context, q db.Q, hashes []string) (map[string]*stored, error) {
+	out := make(map[string]*stored, len(hashes))
+	for start := 0; start < len(hashes); start += 500 {
+		chunk := hashes[start:min(start+500, len(hashes))]
+		var a db.Args
+		in := make([]string, len(chunk))
+		for i, h := range chunk {
+			in[i] = a.Add(h)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+columns+`, id_hash, phone_hash FROM people WHERE id_hash IN (`+
+			strings.Join(in, ", ")+`)`, a.List()...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p stored
+			var hash string
+			var tags string
+			err := rows.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked,
+				&p.PhoneMasked, &p.Email, &p.Ethnicity, &p.Education, &p.Political, &p.LeagueJoined, &p.Employer, &p.Job,
+				&p.Trade, &p.SkillLevel, &p.Title, &tags, &p.Status, &p.Notes, &p.UserID, &p.CreatedAt, &p.UpdatedAt,
+				&hash, &p.phoneHash)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			p.Tags = tagList(tags)
+			out[hash] = &p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// same reports whether writing c over p would change nothing.
+func (s *Service) same(p *stored, r importRow) bool {
+	c := r.c
+	ph := ""
+	if c.Phone != "" {
+		ph = s.PhoneIndex(c.Phone)
+	}
+	return p.OrgPath == r.orgPath && p.Name == c.Name && p.Gender == c.Gender && p.BirthDate == c.BirthDate &&
+		p.phoneHash == ph && p.Email == c.Email && p.Ethnicity == c.Ethnicity && p.Education == c.Education &&
+		p.Political == c.Political && p.LeagueJoined == c.LeagueJoined && p.Employer == c.Employer && p.Job == c.Job &&
+		p.Trade == c.Trade && p.SkillLevel == c.SkillLevel && p.Title == c.Title && tagColumn(p.Tags) == tagColumn(c.Tags) &&
+		p.Status == c.Status && p.Notes == c.Notes
+}
+
+// writeBatch writes rows in tx: ID numbers not yet registered are inserted
+// in multi-row statements, registered ones updated (the caller has checked
+// they are in the actor's scope), unchanged ones left alone. People counts
+// go into r; skill levels into the history and the activity ledger.
+func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, rows []importRow, r rollup) (written, error) {
+	var w written
+	hashes := make([]string, len(rows))
+	for i := range rows {
+		hashes[i] = rows[i].hash
+	}
+	old, err := existing(ctx, tx, hashes)
+	if err != nil {
+		return w, err
+	}
+	now := s.now().UTC()
+	var fresh []importRow
+	var skills []skillRow
+	for _, row := range rows {
+		p, ok := old[row.hash]
+		switch {
+		case !ok:
+			fresh = append(fresh, row)
+		case s.same(p, row):
+			w.unchanged++
+		default:
+			if err := s.updateImported(ctx, tx, &p.Person, row, now, r); err != nil {
+				return w, err
+			}
+			if row.c.SkillLevel != p.SkillLevel && row.c.SkillLevel > 0 {
+				skills = append(skills, skillRow{person: p.ID, org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
+			}
+			w.updated++
+		}
+	}
+	for start := 0; start < len(fresh); start += insertRows {
+		chunk := fresh[start:min(start+insertRows, len(fresh))]
+		ids, err := s.insertMany(ctx, tx, chunk, now)
+		if err != nil {
+			return w, err
+		}
+		var a db.Args
+		var tagValues []string
+		for i, row := range chunk {
+			r.add(row.orgPath, row.c.Status, 1)
+			for _, t := range row.c.Tags {
+				tagValues = append(tagValues, "("+a.Add(t)+", "+a.Add(ids[i])+")")
+			}
+			if row.c.SkillLevel > 0 {
+				skills = append(skills, skillRow{person: ids[i], org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
+			}
+		}
+		if len(tagValues) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (tag, person_id) VALUES `+strings.Join(tagValues, ", "), a.List()...); err != nil {
+				return w, err
+			}
+		}
+		w.created += len(chunk)
+	}
+	return w, s.recordSkills(ctx, tx, by, skills, now)
+}
+
+// insertMany inserts rows in one statement and returns their IDs in order.
+func (s *Service) insertMany(ctx context.Context, tx *db.Tx, rows []importRow, now time.Time) ([]int64, error) {
+	var a db.Args
+	values := make([]string, len(rows))
+	for i, row := range rows {
+		c := row.c
+		var phoneSealed []byte
+		var phoneHash, phoneMasked string
+		if c.Phone != "" {
+			phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
+		}
+		vals := []any{c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
+			s.seal.Seal(fieldID, c.IDNumber), row.hash, pii.MaskID(c.IDNumber), phoneSealed, phoneHash, phoneMasked,
+			c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
+			tagColumn(c.Tags), c.Status, c.Notes, now, now}
+		ph := make([]string, len(vals))
+		for j, v := range vals {
+			ph[j] = a.Add(v)
+		}
+		values[i] = "(" + strings.Join(ph, ", ") + ")"
+	}
+	q := `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
+		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
+		league_joined, employer, job, trade, skill_level, title, tags, status, notes, created_at, updated_at)
+		VALUES ` + strings.Join(values, ", ") + ` RETURNING id, id_hash`
+	res, err := tx.QueryContext(ctx, q, a.List()...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	// RETURNING order is not promised by either engine: match by hash.
+	byHash := make(map[string]int64, len(rows))
+	for res.Next() {
+		var id int64
+		var h string
+		if err := res.Scan(&id, &h); err != nil {
+			return nil, err
+		}
+		byHash[h] = id
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		ids[i] = byHash[row.hash]
+	}
+	return ids, nil
+}
+
+// updateImported rewrites a registered person from an import row.
+func (s *Service) updateImported(ctx context.Context, tx *db.Tx, old *Person, row importRow, now time.Time, r rollup) error {
+	c := row.c
+	var phoneSealed []byte
+	var phoneHash, phoneMasked string
+	if c.Phone != "" {
+		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, name = $3, initials = $4, gender = $5,
+		birth_date = $6, phone_sealed = $7, phone_hash = $8, phone_masked = $9, email = $10, ethnicity = $11, education = $12,
+		political = $13, league_joined = $14, employer = $15, job = $16, trade = $17, skill_level = $18, title = $19, tags = $20,
+		status = $21, notes = $22, updated_at = $23 WHERE id = $24`,
+		c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate, phoneSealed, phoneHash, phoneMasked,
+		c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
+		tagColumn(c.Tags), c.Status, c.Notes, now, old.ID); err != nil {
+		return err
+	}
+	if err := writeTags(ctx, tx, old.ID, old.Tags, c.Tags); err != nil {
+		return err
+	}
+	if old.OrgPath != row.orgPath || old.Status != c.Status {
+		r.add(old.OrgPath, old.Status, -1)
+		r.add(row.orgPath, c.Status, 1)
+	}
+	return nil
+}
+
+// skillRow is a skill-level change to record for a person.
+type skillRow struct {
+	person, org int64
+	path        string
+	change      SkillChange
+}
+
+// recordSkills appends skill changes to the history and the ledger in
+// multi-row statements.
+func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, skills []skillRow, now time.Time) error {
+	if len(skills) == 0 {
+		return nil
+	}
+	var uid int64
+	if by != nil {
+		uid = by.UserID
+	}
+	today := now.In(shanghai).Format(time.DateOnly)
+	entries := make([]activity.Entry, 0, len(skills))
+	paths := map[int64]string{}
+	for start := 0; start < len(skills); start += insertRows {
+		chunk := skills[start:min(start+insertRows, len(skills))]
+		var a db.Args
+		values := make([]string, len(chunk))
+		for i := range chunk {
+			sk := &chunk[i]
+			if sk.change.CertifiedOn == "" {
+				sk.change.CertifiedOn = today
+			}
+			values[i] = "(" + a.Add(sk.person) + ", " + a.Add(sk.change.Level) + ", " + a.Add(sk.change.CertifiedOn) + ", " +
+				a.Add(sk.change.Body) + ", " + a.Add(uid) + ", " + a.Add(now) + ")"
+		}
+		res, err := tx.QueryContext(ctx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at)
+			VALUES `+strings.Join(values, ", ")+` RETURNING id, person_id`, a.List()...)
+		if err != nil {
+			return err
+		}
+		ref := map[int64]int64{}
+		for res.Next() {
+			var id, person int64
+			if err := res.Scan(&id, &person); err != nil {
+				res.Close()
+				return err
+			}
+			ref[person] = id
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return err
+		}
+		for _, sk := range chunk {
+			at, _ := time.ParseInLocation(time.DateOnly, sk.change.CertifiedOn, shanghai)
+			paths[sk.org] = sk.path
+			entries = append(entries, activity.Entry{OrgID: sk.org, PersonID: sk.person, Kind: KindSkill, RefType: "skill_change",
+				RefID: ref[sk.person], OccurredAt: at, Amount: int64(sk.change.Level)})
+		}
+	}
+	return activity.AddMany(ctx, tx, entries, paths)
+}
