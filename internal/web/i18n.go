@@ -5,7 +5,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -16,22 +18,46 @@ var Languages = []string{"zh-CN", "en"}
 var catalogFiles embed.FS
 
 // catalog maps language → key → message. It is static data read once from
-// the embedded files; a missing key shows the key itself, and a test
-// checks that both languages hold every key the code uses.
+// the embedded files: i18n/<lang>.json and, so that each module can keep
+// its own messages, i18n/<module>.<lang>.json. A key defined twice stops
+// the start; a missing key shows the key itself, and a test checks that
+// both languages hold every key the code uses.
 var catalog = loadCatalog()
 
 func loadCatalog() map[string]map[string]string {
 	c := map[string]map[string]string{}
+	files, err := fs.Glob(catalogFiles, "i18n/*.json")
+	if err != nil {
+		panic(err)
+	}
 	for _, l := range Languages {
-		b, err := catalogFiles.ReadFile("i18n/" + l + ".json")
+		c[l] = map[string]string{}
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(path.Base(f), ".json")
+		lang := ""
+		for _, l := range Languages {
+			if base == l || strings.HasSuffix(base, "."+l) {
+				lang = l
+			}
+		}
+		if lang == "" {
+			panic("web: catalog file " + f + " names no language")
+		}
+		b, err := catalogFiles.ReadFile(f)
 		if err != nil {
 			panic(err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("web: catalog %s: %v", l, err))
+			panic(fmt.Sprintf("web: catalog %s: %v", f, err))
 		}
-		c[l] = m
+		for k, v := range m {
+			if _, dup := c[lang][k]; dup {
+				panic(fmt.Sprintf("web: catalog key %s defined twice (%s)", k, f))
+			}
+			c[lang][k] = v
+		}
 	}
 	return c
 }
