@@ -63,6 +63,7 @@ type matrixEnv struct {
 	token   int64            // an API token of a user who is none of the actors
 	people  map[string]int64 // org name → a person registered there
 	job     int64            // an import of a user who is none of the actors
+	moves   map[string]int64 // org name → a pending transfer of its person to the parent org
 	actors  map[string]*auth.Actor
 	clients map[string]*apptest.Client
 	dirty   bool
@@ -73,7 +74,8 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	ctx := context.Background()
 	e := apptest.New(t, dbName)
 	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
-		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{}}
+		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
+		moves: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -105,6 +107,21 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix person %s: %v", name, err)
 		}
 		m.people[name] = p.ID
+		if name == "C" {
+			continue
+		}
+		parent := e.Orgs[name].ParentID
+		var code string
+		for _, o := range e.Orgs {
+			if o.ID == parent {
+				code = o.Code
+			}
+		}
+		tr, err := e.App.People.RequestTransfer(ctx, boot, p.ID, person.TransferInput{ToOrgCode: code, Reason: "矩阵"})
+		if err != nil {
+			t.Fatalf("matrix transfer %s: %v", name, err)
+		}
+		m.moves[name] = tr.ID
 	}
 	if err := e.App.DB.W().QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, file_data, status, created_at)
 		VALUES ($1, $2, 'x.csv', $3, 'checked', $4) RETURNING id`, m.users["C"], root.ID, []byte("姓名"), time.Now()).Scan(&m.job); err != nil {
@@ -174,6 +191,8 @@ func objectKind(pattern string) string {
 		return "token"
 	case strings.HasPrefix(s, "/imports/{"):
 		return "import"
+	case strings.HasPrefix(s, "/transfers/{"):
+		return "transfer"
 	case strings.HasPrefix(s, "/people/{"):
 		return "person"
 	case strings.HasPrefix(pattern, "/assets/{"):
@@ -191,6 +210,8 @@ func targetsFor(kind string) []string {
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "asset":
 		return []string{"app.css"}
+	case "transfer":
+		return append(slices.Clone(fixtureOrgs[1:]), "missing") // the root's person has no parent to go to
 	case "token", "import":
 		return []string{"other", "missing"} // one's own is its own tests'; others' are never visible
 	}
@@ -234,6 +255,19 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "person":
 		if !missing {
 			objID, objPath = m.people[tgt], m.e.Orgs[tgt].Path
+		}
+	case "transfer":
+		if !missing {
+			// Approving and rejecting are the receiving (parent) side's;
+			// reading and withdrawing the sending side's.
+			objID, objPath = m.moves[tgt], m.e.Orgs[tgt].Path
+			if strings.HasSuffix(rt.Pattern, "/approve") || strings.HasSuffix(rt.Pattern, "/reject") {
+				for _, o := range m.e.Orgs {
+					if o.ID == m.e.Orgs[tgt].ParentID {
+						objPath = o.Path
+					}
+				}
+			}
 		}
 	}
 	if missing {
@@ -376,6 +410,9 @@ func matrixRoute(t *testing.T, dbName string, rt web.Route) []matrixRow {
 				}
 				a := m.actors[login]
 				exp := expect(rt, a, kind, tgt, objPath)
+				if kind == "transfer" && exp == expMissing && tgt != "missing" && a.Can(auth.PersonRead, m.e.Orgs[tgt].Path) {
+					exp = expForbid // the sending side sees the transfer but may not decide it
+				}
 				var body any
 				if rt.Method != "GET" {
 					if api {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
@@ -30,6 +32,11 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/people/{id}/edit", auth.PersonWrite, h.personUpdate)
 	r.Post("/people/{id}/reveal", auth.RevealPII, h.personReveal)
 	r.Post("/people/export", auth.PersonExport, h.peopleExport)
+	r.Post("/people/{id}/transfers", auth.PersonWrite, h.transferRequest)
+	r.Get("/transfers", auth.PersonRead, h.transferList)
+	r.Post("/transfers/{id}/approve", auth.PersonWrite, h.transferApprove)
+	r.Post("/transfers/{id}/reject", auth.PersonWrite, h.transferReject)
+	r.Post("/transfers/{id}/cancel", auth.PersonWrite, h.transferCancel)
 
 	r.Get("/people/import", auth.PersonWrite, h.importForm)
 	r.Get("/people/import/template", auth.PersonWrite, h.importTemplate)
@@ -155,4 +162,12 @@ func (h *Handler) orgNames(r *http.Request, people []Person) map[int64]string {
 		}
 	}
 	return out
+}
+
+// render writes a page with status. The component is built by the caller
+// first, so that web.NewPage can still set its cookie before the header goes.
+func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	web.HTML(w)
+	w.WriteHeader(status)
+	return web.Render(r.Context(), w, c)
 }

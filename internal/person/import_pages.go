@@ -24,11 +24,11 @@ func (h *Handler) renderImportForm(w http.ResponseWriter, r *http.Request, field
 	if err != nil {
 		return err
 	}
+	status := http.StatusOK
 	if fields != nil {
-		w.WriteHeader(http.StatusUnprocessableEntity)
+		status = http.StatusUnprocessableEntity
 	}
-	web.HTML(w)
-	return web.Render(ctx, w, importPage(web.NewPage(w, r, web.T(ctx, "person.import"), "nav.people"), jobs, fields))
+	return render(w, r, status, importPage(web.NewPage(w, r, web.T(ctx, "person.import"), "nav.people"), jobs, fields))
 }
 
 // importTemplate downloads the import template.

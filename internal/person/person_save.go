@@ -31,9 +31,7 @@ func (h *Handler) personCreate(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.saved(fe, func() (*Person, error) { return h.People.Create(ctx, auth.ActorFrom(ctx), in) })
 	if fields := fieldErrors(err); fields != nil {
 		f := formData{Action: "/people", Cancel: "/people", Title: web.T(ctx, "person.add"), In: in, OrgCode: code, Errors: fields}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		web.HTML(w)
-		return web.Render(ctx, w, personForm(web.NewPage(w, r, f.Title, "nav.people"), f))
+		return render(w, r, http.StatusUnprocessableEntity, personForm(web.NewPage(w, r, f.Title, "nav.people"), f))
 	}
 	if err != nil {
 		return err
@@ -84,9 +82,7 @@ func (h *Handler) personUpdate(w http.ResponseWriter, r *http.Request) error {
 		in.IDNumber, in.Phone = r.PostFormValue("id_number"), r.PostFormValue("phone")
 		f := formData{Action: string(personURL(id, "/edit")), Cancel: string(personURL(id, "")), Title: web.T(ctx, "action.edit"),
 			In: in, OrgCode: code, Editing: true, Errors: fields}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		web.HTML(w)
-		return web.Render(ctx, w, personForm(web.NewPage(w, r, f.Title, "nav.people"), f))
+		return render(w, r, http.StatusUnprocessableEntity, personForm(web.NewPage(w, r, f.Title, "nav.people"), f))
 	}
 	if err != nil {
 		return err

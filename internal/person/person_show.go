@@ -14,11 +14,17 @@ const timelinePage = 30
 
 // personShow is a person's page: details, skill history, growth record.
 func (h *Handler) personShow(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
+	return h.renderShow(w, r, id, TransferInput{}, nil)
+}
+
+// renderShow renders the person page; a failed transfer request comes back
+// to it with its input and messages.
+func (h *Handler) renderShow(w http.ResponseWriter, r *http.Request, id int64, tin TransferInput, terrs map[string]string) error {
+	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
 	p, err := h.People.Get(ctx, a, id)
 	if err != nil {
@@ -32,9 +38,17 @@ func (h *Handler) personShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := showData{P: p, Skills: skills, Timeline: rows, More: more, Today: h.People.now(), OrgName: h.orgNames(r, []Person{*p})[p.OrgID]}
-	web.HTML(w)
-	return web.Render(ctx, w, showPage(web.NewPage(w, r, p.Name, "nav.people"), d))
+	ts, err := h.People.Transfers(ctx, a, TransferFilter{Person: id, Limit: 20})
+	if err != nil {
+		return err
+	}
+	d := showData{P: p, Skills: skills, Timeline: rows, More: more, Today: h.People.now(), OrgName: h.orgNames(r, []Person{*p})[p.OrgID],
+		Transfers: ts, TransferIn: tin, TransferErrors: terrs}
+	status := http.StatusOK
+	if terrs != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	return render(w, r, status, showPage(web.NewPage(w, r, p.Name, "nav.people"), d))
 }
 
 // timeline reads one page of the growth record and the URL of the next.

@@ -79,6 +79,7 @@ CREATE TABLE transfers (
 );
 CREATE INDEX transfers_person ON transfers(person_id, id);
 CREATE INDEX transfers_to ON transfers(to_path, status);
+CREATE INDEX transfers_from ON transfers(from_org_id, id);
 
 -- Consent records (PIPL): what a person agreed to, which text, when.
 CREATE TABLE consents (
