@@ -13,6 +13,7 @@ import (
 	"qinggong/internal/account"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/config"
 	"qinggong/internal/db"
 	"qinggong/internal/org"
@@ -29,6 +30,7 @@ type App struct {
 	Users  *auth.Service
 	Orgs   *org.Service
 	People *person.Service
+	Cadres *cadre.Service
 	Router *web.Router
 	Log    *slog.Logger
 }
@@ -80,13 +82,15 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 		panic(err) // Derive always returns 32 bytes
 	}
 	a.People = person.New(d, a.Audit, a.Orgs, seal, opt.Now)
+	a.Cadres = cadre.New(d, a.Audit, a.Orgs, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
 	logins := web.NewIPLimiter(2*time.Second, 30, opt.Now)
 	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d, Logins: logins})
 	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
-	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users})
+	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users, Cadres: a.Cadres})
+	cadre.Routes(a.Router, &cadre.Handler{Cadres: a.Cadres, Orgs: a.Orgs})
 	web.APIDocRoute(a.Router)
 	return a
 }

@@ -18,6 +18,7 @@ import (
 
 	"qinggong/internal/app/apptest"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
@@ -62,6 +63,7 @@ type matrixEnv struct {
 	members map[string]int64 // region → one member org
 	token   int64            // an API token of a user who is none of the actors
 	people  map[string]int64 // org name → a person registered there
+	cadres  map[string]int64 // org name → a cadre post there (held by that org's person)
 	job     int64            // an import of a user who is none of the actors
 	moves   map[string]int64 // org name → a pending transfer of its person to the parent org
 	actors  map[string]*auth.Actor
@@ -75,7 +77,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	e := apptest.New(t, dbName)
 	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
-		moves: map[string]int64{}}
+		moves: map[string]int64{}, cadres: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -107,6 +109,12 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix person %s: %v", name, err)
 		}
 		m.people[name] = p.ID
+		c, err := e.App.Cadres.Create(ctx, boot, cadre.Input{PersonID: p.ID, OrgID: e.Orgs[name].ID, Post: cadre.Member,
+			Basis: cadre.FullTime, TermStart: "2024-01-01"})
+		if err != nil {
+			t.Fatalf("matrix cadre %s: %v", name, err)
+		}
+		m.cadres[name] = c.ID
 		if name == "C" {
 			continue
 		}
@@ -193,8 +201,12 @@ func objectKind(pattern string) string {
 		return "import"
 	case strings.HasPrefix(s, "/transfers/{"):
 		return "transfer"
+	case strings.HasPrefix(s, "/me/"):
+		return "" // the caller's own record; {purpose} designates nobody's object
 	case strings.HasPrefix(s, "/people/{"):
 		return "person"
+	case strings.HasPrefix(s, "/cadres/{"):
+		return "cadre"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -204,7 +216,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person":
+	case "org", "user", "grant", "person", "cadre":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
@@ -255,6 +267,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "person":
 		if !missing {
 			objID, objPath = m.people[tgt], m.e.Orgs[tgt].Path
+		}
+	case "cadre":
+		if !missing {
+			objID, objPath = m.cadres[tgt], m.e.Orgs[tgt].Path
 		}
 	case "transfer":
 		if !missing {
@@ -319,7 +335,17 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 	case !a.Can(rt.Perm, objPath):
 		return expMissing
 	}
+	if p, ok := alsoNeeds[rt.Method+" "+rt.Pattern]; ok && !a.Can(p, objPath) {
+		return expForbid
+	}
 	return expAllowed
+}
+
+// alsoNeeds names a second permission a route checks on the same object,
+// after its own: linking a login to a person needs user.write there too.
+var alsoNeeds = map[string]auth.Permission{
+	"POST /people/{id}/login": auth.UserWrite, "POST /people/{id}/login/unlink": auth.UserWrite,
+	"POST /api/v1/people/{id}/login": auth.UserWrite, "DELETE /api/v1/people/{id}/login": auth.UserWrite,
 }
 
 // matches reports whether res is of the expected class.

@@ -23,6 +23,9 @@ const (
 	PersonExport Permission = "person.export" // export lists of people in scope
 	RevealPII    Permission = "person.reveal" // see full ID-card numbers and phones (audited)
 
+	CadreRead  Permission = "cadre.read"  // see league cadres (posts, terms, part-time checks) in scope
+	CadreWrite Permission = "cadre.write" // appoint cadres, edit posts and end terms in scope
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -44,9 +47,9 @@ const (
 // matrix test derives every expected answer from this table.
 var rolePerms = map[Role][]Permission{
 	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite,
-		PersonRead, PersonWrite, PersonExport, RevealPII},
-	Cadre:    {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport},
-	Viewer:   {OrgRead, RegionRead, PersonRead},
+		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite},
+	Cadre:    {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite},
+	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead},
 	SysAdmin: {AccountAdmin, UserRead},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite},
 	Auditor:  {AuditRead},
@@ -77,7 +80,7 @@ func (r Role) Has(p Permission) bool {
 // Permissions lists every permission a route may declare.
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
-		UserRead, UserWrite, PersonRead, PersonWrite, PersonExport, RevealPII, AccountAdmin, SecurityAdmin, AuditRead}
+		UserRead, UserWrite, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
 	"qinggong/internal/web"
@@ -19,6 +20,7 @@ type Handler struct {
 	People *Service
 	Orgs   *org.Service
 	Users  *auth.Service
+	Cadres *cadre.Service // posts shown on the person page; nil leaves them out
 }
 
 // Routes registers every people route with its permission.
@@ -46,6 +48,7 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/imports/{id}/discard", auth.PersonWrite, h.importDiscard)
 
 	apiRoutes(r, h)
+	selfRoutes(r, h)
 }
 
 // pathID reads a numeric path parameter; a malformed one is NotFound.

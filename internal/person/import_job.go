@@ -29,6 +29,7 @@ type Job struct {
 	Done       int        `json:"done"` // rows processed so far in the current phase
 	Created    int        `json:"created"`
 	Updated    int        `json:"updated"`
+	Unchanged  int        `json:"unchanged"`       // re-imported rows identical to the record
 	Error      string     `json:"error,omitempty"` // catalog key when Status is failed
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
@@ -54,11 +55,12 @@ const MaxImportBytes = 50 << 20
 // importBatch is how many rows one import transaction writes.
 const importBatch = 1000
 
-const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, error, created_at, finished_at`
+const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, unchanged, error,
+	created_at, finished_at`
 
 func scanJob(sc interface{ Scan(...any) error }, j *Job) error {
 	return sc.Scan(&j.ID, &j.UserID, &j.OrgID, &j.FileName, &j.Status, &j.Total, &j.Accepted, &j.Rejected, &j.Done,
-		&j.Created, &j.Updated, &j.Error, &j.CreatedAt, &j.FinishedAt)
+		&j.Created, &j.Updated, &j.Unchanged, &j.Error, &j.CreatedAt, &j.FinishedAt)
 }
 
 // StartImport stores an uploaded file and starts its dry run in the

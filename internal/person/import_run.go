@@ -247,8 +247,8 @@ func (s *Service) runImport(ctx context.Context, by *auth.Actor, id int64) {
 			rows += n
 			rejected += len(bad)
 			w.created, w.updated, w.unchanged = w.created+bw.created, w.updated+bw.updated, w.unchanged+bw.unchanged
-			if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1, created = $2, updated = $3 WHERE id = $4`,
-				rows, w.created, w.updated, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1, created = $2, updated = $3, unchanged = $4 WHERE id = $5`,
+				rows, w.created, w.updated, w.unchanged, id); err != nil {
 				return err
 			}
 			return s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.batch", ObjectType: "import", ObjectID: id, OrgID: by.OrgID,

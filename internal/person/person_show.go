@@ -6,6 +6,8 @@ import (
 
 	"qinggong/internal/activity"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
+	"qinggong/internal/errs"
 	"qinggong/internal/web"
 )
 
@@ -42,7 +44,13 @@ func (h *Handler) renderShow(w http.ResponseWriter, r *http.Request, id int64, t
 	if err != nil {
 		return err
 	}
-	d := showData{P: p, Skills: skills, Timeline: rows, More: more, Today: h.People.now(), OrgName: h.orgNames(r, []Person{*p})[p.OrgID],
+	var posts []cadre.Cadre
+	if h.Cadres != nil && a.HasAnywhere(auth.CadreRead) {
+		if posts, err = h.Cadres.ForPerson(ctx, a, id); err != nil && errs.KindOf(err) != errs.NotFound {
+			return err
+		}
+	}
+	d := showData{P: p, Posts: posts, Skills: skills, Timeline: rows, More: more, Today: h.People.now(), OrgName: h.orgNames(r, []Person{*p})[p.OrgID],
 		Transfers: ts, TransferIn: tin, TransferErrors: terrs}
 	status := http.StatusOK
 	if terrs != nil {

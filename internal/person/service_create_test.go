@@ -33,12 +33,12 @@ func TestCreate(t *testing.T) {
 			number, birth := idEnding123X(t)
 			mark := f.mark(t)
 			in := person.Input{Name: " 张三 ", OrgID: f.b1.ID, IDNumber: strings.ToLower(number), Phone: "13812345678",
-				Email: "zs@example.com", Political: person.League, Trade: "电工", SkillLevel: 3, SkillBody: "市鉴定中心",
+				Email: "zs@example.com", Political: person.Party, Trade: "电工", SkillLevel: 3, SkillBody: "市鉴定中心",
 				Tags: []string{"migrant", " builder ", "migrant", ""}}
 			p := f.create(t, f.cadre1, in)
 			if p.Name != "张三" || p.Initials != "zs" || p.Gender != person.Male || p.BirthDate != birth ||
 				p.IDMasked != "310***********123X" || p.PhoneMasked != "138****5678" || p.OrgID != f.b1.ID ||
-				p.OrgPath != f.b1.Path || p.Status != person.Active || p.Political != person.League || p.SkillLevel != 3 ||
+				p.OrgPath != f.b1.Path || p.Status != person.Active || p.Political != person.Party || p.SkillLevel != 3 ||
 				fmt.Sprint(p.Tags) != "[builder migrant]" || !p.CreatedAt.Equal(f.clock.Now()) {
 				t.Errorf("created = %+v", p)
 			}
@@ -222,5 +222,27 @@ func TestSealedAtRest(t *testing.T) {
 				t.Errorf("masked = %q, %q", idMasked, phoneMasked)
 			}
 		})
+	})
+}
+
+// League membership ends at 28: a league member that old is registered as
+// aged out unless a status is given; younger ones and others stay active.
+func TestCreateAgesOutLeagueMembers(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		for _, c := range []struct {
+			birth, political, status, want string
+		}{
+			{"19900101", person.League, "", person.AgedOut},
+			{"19900101", person.League, person.Active, person.Active},
+			{"19900101", person.Party, "", person.Active},
+			{"20000101", person.League, "", person.Active},
+		} {
+			in := f.input("团员", f.b1)
+			in.IDNumber, in.BirthDate, in.Gender = f.idNumber(c.birth, true), "", ""
+			in.Political, in.Status = c.political, c.status
+			if p := f.create(t, f.cadre1, in); p.Status != c.want {
+				t.Errorf("born %s, %s, status %q: registered %s, want %s", c.birth, c.political, c.status, p.Status, c.want)
+			}
+		}
 	})
 }

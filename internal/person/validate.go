@@ -128,6 +128,11 @@ func check(in Input, today time.Time) (checked, errs.Fields) {
 	c.Status = strings.TrimSpace(in.Status)
 	if c.Status == "" {
 		c.Status = Active
+		// League membership ends at 28: a league member of that age or
+		// more is registered as aged out unless a status is given.
+		if c.Political == League && c.BirthDate != "" && ageOn(c.BirthDate, today) >= LeagueAgeLimit {
+			c.Status = AgedOut
+		}
 	}
 	if !slices.Contains(statuses, c.Status) {
 		f.Add("status", "err.invalid")

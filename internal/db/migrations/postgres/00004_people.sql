@@ -114,6 +114,7 @@ CREATE TABLE import_jobs (
     done        BIGINT NOT NULL DEFAULT 0,
     created     BIGINT NOT NULL DEFAULT 0,
     updated     BIGINT NOT NULL DEFAULT 0,
+    unchanged   BIGINT NOT NULL DEFAULT 0,
     error       TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ

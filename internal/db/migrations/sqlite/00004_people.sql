@@ -114,6 +114,7 @@ CREATE TABLE import_jobs (
     done        INTEGER NOT NULL DEFAULT 0,
     created     INTEGER NOT NULL DEFAULT 0,
     updated     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
     error       TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMP NOT NULL,
     finished_at TIMESTAMP
