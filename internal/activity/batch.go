@@ -2,20 +2,16 @@ package activity
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sort"
-	"strings"
 	"time"
 
 	"qinggong/internal/db"
 )
 
-// batchRows is how many entries one multi-row statement carries; with nine
-// columns it stays far below both engines' parameter limits.
-const batchRows = 200
-
 // AddMany writes entries inside tx like Add, for bulk work (imports): the
-// rows go in multi-row statements and each rollup cell is updated once for
+// rows go through db.InsertRows and each rollup cell is updated once for
 // the whole batch. orgPaths maps every entry's OrgID to its path (the
 // caller has them at hand; looking each up again would double the cost).
 func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64]string) error {
@@ -29,70 +25,52 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 		cell
 		person int64
 	}
-	var reaches []reach
+	var reaches [][]any
 	seen := map[reach]bool{}
-	for start := 0; start < len(entries); start += batchRows {
-		chunk := entries[start:min(start+batchRows, len(entries))]
-		var a db.Args
-		values := make([]string, len(chunk))
-		for i := range chunk {
-			e := &chunk[i]
-			path, ok := orgPaths[e.OrgID]
-			if e.Kind == "" || !ok {
-				return errors.New("activity: every entry needs a kind and a known organization")
-			}
-			if e.OccurredAt.IsZero() {
-				e.OccurredAt = time.Now()
-			}
-			e.OccurredAt = e.OccurredAt.UTC()
-			month := e.OccurredAt.In(shanghai).Format("2006-01")
-			values[i] = "(" + a.Add(e.OrgID) + ", " + a.Add(path) + ", " + a.Add(e.PersonID) + ", " + a.Add(e.Kind) + ", " +
-				a.Add(e.RefType) + ", " + a.Add(e.RefID) + ", " + a.Add(e.OccurredAt) + ", " + a.Add(e.Amount) + ", " + a.Add(month) + ")"
-			for _, org := range pathIDs(path) {
-				c := cell{org, e.Kind, month}
-				s := cells[c]
-				if s == nil {
-					s = &sums{}
-					cells[c] = s
-				}
-				s.count++
-				s.amount += e.Amount
-				if r := (reach{c, e.PersonID}); e.PersonID != 0 && !seen[r] {
-					seen[r] = true
-					reaches = append(reaches, r)
-				}
-			}
+	rows := make([][]any, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		path, ok := orgPaths[e.OrgID]
+		if e.Kind == "" || !ok {
+			return errors.New("activity: every entry needs a kind and a known organization")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity (org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount, month)
-			VALUES `+strings.Join(values, ", "), a.List()...); err != nil {
-			return err
+		if e.OccurredAt.IsZero() {
+			e.OccurredAt = time.Now()
+		}
+		e.OccurredAt = e.OccurredAt.UTC()
+		month := e.OccurredAt.In(shanghai).Format("2006-01")
+		rows[i] = []any{e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month}
+		for _, org := range pathIDs(path) {
+			c := cell{org, e.Kind, month}
+			s := cells[c]
+			if s == nil {
+				s = &sums{}
+				cells[c] = s
+			}
+			s.count++
+			s.amount += e.Amount
+			if r := (reach{c, e.PersonID}); e.PersonID != 0 && !seen[r] {
+				seen[r] = true
+				reaches = append(reaches, []any{r.org, r.kind, r.month, r.person})
+			}
 		}
 	}
+	if err := db.InsertRows(ctx, tx, `INSERT INTO activity (org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount, month) VALUES`,
+		rows, "", nil); err != nil {
+		return err
+	}
 	// Reach rows that are new (RETURNING gives only those) add a person.
-	for start := 0; start < len(reaches); start += batchRows {
-		chunk := reaches[start:min(start+batchRows, len(reaches))]
-		var a db.Args
-		values := make([]string, len(chunk))
-		for i, r := range chunk {
-			values[i] = "(" + a.Add(r.org) + ", " + a.Add(r.kind) + ", " + a.Add(r.month) + ", " + a.Add(r.person) + ")"
-		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES `+
-			strings.Join(values, ", ")+` ON CONFLICT DO NOTHING RETURNING org_id, kind, month`, a.List()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+	err := db.InsertRows(ctx, tx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES`, reaches,
+		`ON CONFLICT DO NOTHING RETURNING org_id, kind, month`, func(r *sql.Rows) error {
 			var c cell
-			if err := rows.Scan(&c.org, &c.kind, &c.month); err != nil {
-				rows.Close()
+			if err := r.Scan(&c.org, &c.kind, &c.month); err != nil {
 				return err
 			}
 			cells[c].persons++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+			return nil
+		})
+	if err != nil {
+		return err
 	}
 	keys := make([]cell, 0, len(cells))
 	for c := range cells {

@@ -20,7 +20,7 @@ func TestAccounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := newEnv(t, d)
-		res := e.load(t, demo.Options{Scale: demo.Small, Seed: 1})
+		res := e.load(t, demo.Options{Scale: demo.Small, Seed: 1, People: -1})
 		admin := &auth.Actor{Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: e.root.ID, Paths: []string{e.root.Path}}}}
 		line := func(name string) *org.Org {
 			t.Helper()

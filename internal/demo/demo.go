@@ -15,6 +15,7 @@ import (
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 )
 
 // Scale is the size of the tree: "small" (2,000 organizations) or "city"
@@ -37,10 +38,28 @@ func (s Scale) size() (int, error) {
 	return 0, fmt.Errorf("demo: unknown scale %q (want small or city)", string(s))
 }
 
-// Options choose the scale ("" is small) and the seed of the random choices.
+// Options choose the scale ("" is small), the seed of the random choices,
+// how many people to register and the day their ages count from.
 type Options struct {
 	Scale Scale
 	Seed  int64
+	// People is how many people to register: 0 is the scale's default
+	// (20,000 small, 1,000,000 city), a negative number none.
+	People int
+	// Today is the day ages, league and skill dates count back from; the
+	// zero value is the day of the load. With the same Seed and Today two
+	// loads register the same people (it must not lie in the future).
+	Today time.Time
+}
+
+// Services are what Load writes through. People may be nil: then the tree,
+// regions and accounts are made but no people.
+type Services struct {
+	DB     *db.DB
+	Orgs   *org.Service
+	Users  *auth.Service
+	People *person.Service
+	Audit  *audit.Log
 }
 
 // Account is a demo account. Password is shown to the operator once; only
@@ -50,10 +69,10 @@ type Account struct {
 }
 
 // Result is what Load made: the organizations created (the root excluded),
-// the regions and the accounts.
+// the regions, the accounts and the people registered.
 type Result struct {
-	Orgs, Regions int
-	Accounts      []Account
+	Orgs, Regions, People int
+	Accounts              []Account
 }
 
 // ErrNotEmpty is returned when the tree holds more than the root.
@@ -66,11 +85,20 @@ var ErrNotEmpty = errs.E(errs.Conflict, "err.demo_not_empty")
 // The organizations are written directly, in one transaction together with
 // a single "demo.load" audit record, and the rollups are rebuilt once
 // afterwards; regions and accounts go through the org and accounts
-// services, which audit each change.
-func Load(ctx context.Context, d *db.DB, orgs *org.Service, users *auth.Service, log *audit.Log, opt Options) (Result, error) {
+// services, which audit each change; people go through the registry's
+// Bulk, which checks and audits them as an import does.
+func Load(ctx context.Context, s Services, opt Options) (Result, error) {
+	d, orgs, log := s.DB, s.Orgs, s.Audit
 	size, err := opt.Scale.size()
 	if err != nil {
 		return Result{}, err
+	}
+	people := opt.People
+	switch {
+	case s.People == nil || people < 0:
+		people = 0
+	case people == 0:
+		people = opt.Scale.people()
 	}
 	if m := audit.MetaFrom(ctx); m.Login == "" {
 		m.Login = "demo"
@@ -98,7 +126,7 @@ func Load(ctx context.Context, d *db.DB, orgs *org.Service, users *auth.Service,
 			return err
 		}
 		return log.Record(ctx, tx, audit.Entry{Action: "demo.load", ObjectType: "org", ObjectID: root.ID, OrgID: root.ID,
-			Summary: fmt.Sprintf("scale=%s seed=%d %s", opt.Scale.name(), opt.Seed, t.counts())})
+			Summary: fmt.Sprintf("scale=%s seed=%d %s people=%d", opt.Scale.name(), opt.Seed, t.counts(), people)})
 	})
 	if err != nil {
 		return Result{}, err
@@ -115,11 +143,20 @@ func Load(ctx context.Context, d *db.DB, orgs *org.Service, users *auth.Service,
 	if err != nil {
 		return Result{}, err
 	}
-	accounts, err := createAccounts(ctx, users, t.accountSpecs(root, regionIDs))
+	accounts, err := createAccounts(ctx, s.Users, t.accountSpecs(root, regionIDs))
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Orgs: len(t.nodes), Regions: len(regionIDs), Accounts: accounts}, nil
+	res := Result{Orgs: len(t.nodes), Regions: len(regionIDs), Accounts: accounts}
+	if people > 0 {
+		if res.People, err = loadPeople(ctx, s.People, root, t, opt, people); err != nil {
+			return res, err
+		}
+		if err := d.Analyze(ctx); err != nil {
+			return res, fmt.Errorf("demo: analyze: %w", err)
+		}
+	}
+	return res, nil
 }
 
 // emptyTree checks that only the root exists and returns the first free ID.

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"regexp"
@@ -16,23 +17,31 @@ import (
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/demo"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
+	"qinggong/internal/pii"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // env is one database with its services and the root organization.
 type env struct {
-	d     *db.DB
-	log   *audit.Log
-	orgs  *org.Service
-	users *auth.Service
-	root  *org.Org
+	d      *db.DB
+	log    *audit.Log
+	orgs   *org.Service
+	users  *auth.Service
+	people *person.Service
+	root   *org.Org
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	log := audit.New([]byte("demo-test-audit-key-0123456789abcdef"), nil)
 	e := &env{d: d, log: log, orgs: org.New(d, log, nil), users: auth.New(d, log, auth.TestHash, nil)}
+	seal, err := pii.NewSealer(1, bytes.Repeat([]byte{3}, 32), bytes.Repeat([]byte{5}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.people = person.New(d, log, e.orgs, seal, nil)
 	root, err := e.orgs.CreateRoot(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +50,14 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return e
 }
 
+// services are the env's services for Load.
+func (e *env) services() demo.Services {
+	return demo.Services{DB: e.d, Orgs: e.orgs, Users: e.users, People: e.people, Audit: e.log}
+}
+
 func (e *env) load(t *testing.T, opt demo.Options) demo.Result {
 	t.Helper()
-	res, err := demo.Load(context.Background(), e.d, e.orgs, e.users, e.log, opt)
+	res, err := demo.Load(context.Background(), e.services(), opt)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -94,7 +108,7 @@ func TestLoadSmall(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, d)
 		res, took := loadTimed(t, e, demo.Options{Scale: demo.Small, Seed: 1})
-		t.Logf("small scale on %s: %d organizations in %s", d.Dialect, res.Orgs+1, took)
+		t.Logf("small scale on %s: %d organizations, %d people in %s", d.Dialect, res.Orgs+1, res.People, took)
 		rows := e.rows(t)
 		if n := len(rows); n < 1960 || n > 2040 || res.Orgs != n-1 {
 			t.Fatalf("%d organizations stored, Result.Orgs = %d; want 2,000 ± 2%%", n, res.Orgs)
@@ -108,6 +122,10 @@ func TestLoadSmall(t *testing.T) {
 		}
 		checkRegions(t, e, rows, res.Regions, 10, 40)
 		checkAudit(t, e)
+		if res.People != 20000 {
+			t.Fatalf("Result.People = %d; want 20,000", res.People)
+		}
+		checkPeople(t, e, res.People, time.Time{})
 		// The identity sequence (PostgreSQL) must have moved past the explicit IDs.
 		admin := &auth.Actor{Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: e.root.ID, Paths: []string{e.root.Path}}}}
 		o, err := e.orgs.Create(ctx, admin, rows[1].id, org.Input{Name: "新建单位团委", Code: "NEW-UNIT", Level: org.LevelUnit})
@@ -244,14 +262,14 @@ func TestLoadRefusesNonEmptyTree(t *testing.T) {
 		ctx := context.Background()
 		t.Run("SecondLoad", func(t *testing.T) {
 			e := newEnv(t, dbtest.Open(t, dbName(d)))
-			e.load(t, demo.Options{Scale: demo.Small, Seed: 3})
-			before := len(e.rows(t))
-			_, err := demo.Load(ctx, e.d, e.orgs, e.users, e.log, demo.Options{Scale: demo.Small, Seed: 3})
+			e.load(t, demo.Options{Scale: demo.Small, Seed: 3, People: 1000})
+			before, people := len(e.rows(t)), e.peopleCount(t)
+			_, err := demo.Load(ctx, e.services(), demo.Options{Scale: demo.Small, Seed: 3, People: 1000})
 			if !errors.Is(err, demo.ErrNotEmpty) {
 				t.Fatalf("second Load: %v; want ErrNotEmpty", err)
 			}
-			if after := len(e.rows(t)); after != before {
-				t.Fatalf("refused Load changed the tree: %d → %d organizations", before, after)
+			if after := len(e.rows(t)); after != before || e.peopleCount(t) != people || people != 1000 {
+				t.Fatalf("refused Load changed the data: %d → %d organizations, %d → %d people", before, after, people, e.peopleCount(t))
 			}
 		})
 		t.Run("OneOrgCreated", func(t *testing.T) {
@@ -260,14 +278,14 @@ func TestLoadRefusesNonEmptyTree(t *testing.T) {
 			if _, err := e.orgs.Create(ctx, admin, e.root.ID, org.Input{Name: "黄浦区团委", Code: "HP", Level: org.LevelDistrict}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := demo.Load(ctx, e.d, e.orgs, e.users, e.log, demo.Options{Scale: demo.Small, Seed: 1})
+			_, err := demo.Load(ctx, e.services(), demo.Options{Scale: demo.Small, Seed: 1})
 			if !errors.Is(err, demo.ErrNotEmpty) {
 				t.Fatalf("Load: %v; want ErrNotEmpty", err)
 			}
 		})
 		t.Run("UnknownScale", func(t *testing.T) {
 			e := newEnv(t, d)
-			if _, err := demo.Load(ctx, e.d, e.orgs, e.users, e.log, demo.Options{Scale: "huge"}); err == nil {
+			if _, err := demo.Load(ctx, e.services(), demo.Options{Scale: "huge"}); err == nil {
 				t.Fatal("Load accepted scale huge")
 			}
 		})
@@ -277,16 +295,18 @@ func TestLoadRefusesNonEmptyTree(t *testing.T) {
 func dbName(d *db.DB) string { return d.Dialect.String() }
 
 // TestDeterministic loads the same seed into two databases of every kind:
-// every (code, name, path) agrees, across engines too; another seed differs.
+// every (code, name, path) and every person agrees, across engines too;
+// another seed differs.
 func TestDeterministic(t *testing.T) {
+	today := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 	key := func(t *testing.T, name string, seed int64) []string {
 		e := newEnv(t, dbtest.Open(t, name))
-		e.load(t, demo.Options{Scale: demo.Small, Seed: seed})
+		e.load(t, demo.Options{Scale: demo.Small, Seed: seed, People: 2000, Today: today})
 		var out []string
 		for _, r := range e.rows(t) {
 			out = append(out, r.code+"\t"+r.name+"\t"+r.path+"\t"+r.address)
 		}
-		return out
+		return append(out, e.peopleKeys(t)...)
 	}
 	var first []string
 	for _, name := range dbtest.Names() {

@@ -28,7 +28,7 @@ func BenchmarkCity(b *testing.B) {
 		if _, err := orgs.CreateRoot(ctx); err != nil {
 			b.Fatal(err)
 		}
-		res, err := demo.Load(ctx, d, orgs, users, log, demo.Options{Scale: "city", Seed: 1})
+		res, err := demo.Load(ctx, demo.Services{DB: d, Orgs: orgs, Users: users, Audit: log}, demo.Options{Scale: "city", Seed: 1})
 		if err != nil {
 			b.Fatal(err)
 		}

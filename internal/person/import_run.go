@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
-	"strings"
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
@@ -142,7 +141,7 @@ func (s *Service) dropElsewhere(ctx context.Context, by *auth.Actor, ok []import
 	for i := range ok {
 		hashes[i] = ok[i].hash
 	}
-	old, err := existing(ctx, s.db.R(), hashes)
+	old, err := existing(ctx, s.db.R(), s.db.Dialect, hashes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -284,20 +283,12 @@ func (s *Service) failed(ctx context.Context, id int64, phase string, err error)
 
 // saveRejects stores rejects; a row already rejected keeps its reasons.
 func saveRejects(ctx context.Context, tx *db.Tx, id int64, bad []Reject) error {
-	for start := 0; start < len(bad); start += 200 {
-		chunk := bad[start:min(start+200, len(bad))]
-		var a db.Args
-		values := make([]string, len(chunk))
-		for i, r := range chunk {
-			reasons, _ := json.Marshal(r.Reasons)
-			values[i] = "(" + a.Add(id) + ", " + a.Add(r.Row) + ", " + a.Add(r.Name) + ", " + a.Add(string(reasons)) + ")"
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejects (job_id, row_no, name, reasons) VALUES `+
-			strings.Join(values, ", ")+` ON CONFLICT DO NOTHING`, a.List()...); err != nil {
-			return err
-		}
+	values := make([][]any, len(bad))
+	for i, r := range bad {
+		reasons, _ := json.Marshal(r.Reasons)
+		values[i] = []any{id, r.Row, r.Name, string(reasons)}
 	}
-	return nil
+	return db.InsertRows(ctx, tx, `INSERT INTO import_rejects (job_id, row_no, name, reasons) VALUES`, values, `ON CONFLICT DO NOTHING`, nil)
 }
 
 // ImportRejects is one page of an import's rejected rows in row order,

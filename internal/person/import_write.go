@@ -2,6 +2,7 @@ package person
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -30,15 +31,17 @@ type stored struct {
 	phoneHash string
 }
 
-// insertRows is how many people one INSERT statement carries (27
-// parameters each).
-const insertRows = 200
-
-// existing returns the registered people among hashes, by hash.
-func existing(ctx context.Context, q db.Q, hashes []string) (map[string]*stored, error) {
+// existing returns the registered people among hashes, by hash. SQLite
+// binds $n parameters at a cost growing with their number, so it gets
+// short IN lists; PostgreSQL long ones (fewer round trips).
+func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) (map[string]*stored, error) {
 	out := make(map[string]*stored, len(hashes))
-	for start := 0; start < len(hashes); start += 500 {
-		chunk := hashes[start:min(start+500, len(hashes))]
+	step := 500
+	if dialect == db.SQLite {
+		step = 25
+	}
+	for start := 0; start < len(hashes); start += step {
+		chunk := hashes[start:min(start+step, len(hashes))]
 		var a db.Args
 		in := make([]string, len(chunk))
 		for i, h := range chunk {
@@ -96,7 +99,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 	for i := range rows {
 		hashes[i] = rows[i].hash
 	}
-	old, err := existing(ctx, tx, hashes)
+	old, err := existing(ctx, tx, tx.Dialect, hashes)
 	if err != nil {
 		return w, err
 	}
@@ -120,37 +123,30 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 			w.updated++
 		}
 	}
-	for start := 0; start < len(fresh); start += insertRows {
-		chunk := fresh[start:min(start+insertRows, len(fresh))]
-		ids, err := s.insertMany(ctx, tx, chunk, now)
-		if err != nil {
-			return w, err
-		}
-		var a db.Args
-		var tagValues []string
-		for i, row := range chunk {
-			r.add(row.orgPath, row.c.Status, 1)
-			for _, t := range row.c.Tags {
-				tagValues = append(tagValues, "("+a.Add(t)+", "+a.Add(ids[i])+")")
-			}
-			if row.c.SkillLevel > 0 {
-				skills = append(skills, skillRow{person: ids[i], org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
-			}
-		}
-		if len(tagValues) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (tag, person_id) VALUES `+strings.Join(tagValues, ", "), a.List()...); err != nil {
-				return w, err
-			}
-		}
-		w.created += len(chunk)
+	ids, err := s.insertMany(ctx, tx, fresh, now)
+	if err != nil {
+		return w, err
 	}
+	var tagRows [][]any
+	for i, row := range fresh {
+		r.add(row.orgPath, row.c.Status, 1)
+		for _, t := range row.c.Tags {
+			tagRows = append(tagRows, []any{t, ids[i]})
+		}
+		if row.c.SkillLevel > 0 {
+			skills = append(skills, skillRow{person: ids[i], org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
+		}
+	}
+	if err := db.InsertRows(ctx, tx, `INSERT INTO person_tags (tag, person_id) VALUES`, tagRows, "", nil); err != nil {
+		return w, err
+	}
+	w.created += len(fresh)
 	return w, s.recordSkills(ctx, tx, by, skills, now)
 }
 
-// insertMany inserts rows in one statement and returns their IDs in order.
+// insertMany inserts rows and returns their IDs in order.
 func (s *Service) insertMany(ctx context.Context, tx *db.Tx, rows []importRow, now time.Time) ([]int64, error) {
-	var a db.Args
-	values := make([]string, len(rows))
+	values := make([][]any, len(rows))
 	for i, row := range rows {
 		c := row.c
 		var phoneSealed []byte
@@ -158,36 +154,24 @@ func (s *Service) insertMany(ctx context.Context, tx *db.Tx, rows []importRow, n
 		if c.Phone != "" {
 			phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
 		}
-		vals := []any{c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
+		values[i] = []any{c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
 			s.seal.Seal(fieldID, c.IDNumber), row.hash, pii.MaskID(c.IDNumber), phoneSealed, phoneHash, phoneMasked,
 			c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
 			tagColumn(c.Tags), c.Status, c.Notes, now, now}
-		ph := make([]string, len(vals))
-		for j, v := range vals {
-			ph[j] = a.Add(v)
-		}
-		values[i] = "(" + strings.Join(ph, ", ") + ")"
 	}
-	q := `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
-		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
-		league_joined, employer, job, trade, skill_level, title, tags, status, notes, created_at, updated_at)
-		VALUES ` + strings.Join(values, ", ") + ` RETURNING id, id_hash`
-	res, err := tx.QueryContext(ctx, q, a.List()...)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Close()
 	// RETURNING order is not promised by either engine: match by hash.
 	byHash := make(map[string]int64, len(rows))
-	for res.Next() {
-		var id int64
-		var h string
-		if err := res.Scan(&id, &h); err != nil {
-			return nil, err
-		}
-		byHash[h] = id
-	}
-	if err := res.Err(); err != nil {
+	err := db.InsertRows(ctx, tx, `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
+		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
+		league_joined, employer, job, trade, skill_level, title, tags, status, notes, created_at, updated_at) VALUES`,
+		values, `RETURNING id, id_hash`, func(r *sql.Rows) error {
+			var id int64
+			var h string
+			err := r.Scan(&id, &h)
+			byHash[h] = id
+			return err
+		})
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(rows))
@@ -231,8 +215,7 @@ type skillRow struct {
 	change      SkillChange
 }
 
-// recordSkills appends skill changes to the history and the ledger in
-// multi-row statements.
+// recordSkills appends skill changes to the history and the ledger.
 func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, skills []skillRow, now time.Time) error {
 	if len(skills) == 0 {
 		return nil
@@ -242,44 +225,32 @@ func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, s
 		uid = by.UserID
 	}
 	today := now.In(shanghai).Format(time.DateOnly)
-	entries := make([]activity.Entry, 0, len(skills))
-	paths := map[int64]string{}
-	for start := 0; start < len(skills); start += insertRows {
-		chunk := skills[start:min(start+insertRows, len(skills))]
-		var a db.Args
-		values := make([]string, len(chunk))
-		for i := range chunk {
-			sk := &chunk[i]
-			if sk.change.CertifiedOn == "" {
-				sk.change.CertifiedOn = today
-			}
-			values[i] = "(" + a.Add(sk.person) + ", " + a.Add(sk.change.Level) + ", " + a.Add(sk.change.CertifiedOn) + ", " +
-				a.Add(sk.change.Body) + ", " + a.Add(uid) + ", " + a.Add(now) + ")"
+	values := make([][]any, len(skills))
+	for i := range skills {
+		sk := &skills[i]
+		if sk.change.CertifiedOn == "" {
+			sk.change.CertifiedOn = today
 		}
-		res, err := tx.QueryContext(ctx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at)
-			VALUES `+strings.Join(values, ", ")+` RETURNING id, person_id`, a.List()...)
-		if err != nil {
-			return err
-		}
-		ref := map[int64]int64{}
-		for res.Next() {
+		values[i] = []any{sk.person, sk.change.Level, sk.change.CertifiedOn, sk.change.Body, uid, now}
+	}
+	ref := make(map[int64]int64, len(skills)) // person → skill change (one per person per batch)
+	err := db.InsertRows(ctx, tx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at) VALUES`,
+		values, `RETURNING id, person_id`, func(r *sql.Rows) error {
 			var id, person int64
-			if err := res.Scan(&id, &person); err != nil {
-				res.Close()
-				return err
-			}
+			err := r.Scan(&id, &person)
 			ref[person] = id
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
 			return err
-		}
-		for _, sk := range chunk {
-			at, _ := time.ParseInLocation(time.DateOnly, sk.change.CertifiedOn, shanghai)
-			paths[sk.org] = sk.path
-			entries = append(entries, activity.Entry{OrgID: sk.org, PersonID: sk.person, Kind: KindSkill, RefType: "skill_change",
-				RefID: ref[sk.person], OccurredAt: at, Amount: int64(sk.change.Level)})
-		}
+		})
+	if err != nil {
+		return err
+	}
+	entries := make([]activity.Entry, len(skills))
+	paths := map[int64]string{}
+	for i, sk := range skills {
+		at, _ := time.ParseInLocation(time.DateOnly, sk.change.CertifiedOn, shanghai)
+		paths[sk.org] = sk.path
+		entries[i] = activity.Entry{OrgID: sk.org, PersonID: sk.person, Kind: KindSkill, RefType: "skill_change",
+			RefID: ref[sk.person], OccurredAt: at, Amount: int64(sk.change.Level)}
 	}
 	return activity.AddMany(ctx, tx, entries, paths)
 }

@@ -1,0 +1,90 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// pgBatchRows is how many rows one PostgreSQL statement carries: one round
+// trip per statement, and far below the 65,535-parameter limit.
+const pgBatchRows = 200
+
+// InsertRows inserts rows (each holding one value per column) with the
+// statement head + "(…)" + tail, where head is "INSERT INTO t (a, b) VALUES"
+// and tail may add "ON CONFLICT …" and "RETURNING …". When scan is not nil
+// it is called for every returned row, in no promised order.
+//
+// PostgreSQL gets multi-row statements (a round trip saved per row).
+// SQLite gets one prepared single-row statement run per row: the driver
+// binds $n parameters by name, at a cost that grows with their number, so a
+// 5,000-parameter statement costs far more than 200 prepared executions,
+// which have no round trip to save in-process.
+func InsertRows(ctx context.Context, tx *Tx, head string, rows [][]any, tail string, scan func(*sql.Rows) error) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := len(rows[0])
+	if tx.Dialect == SQLite {
+		st, err := tx.PrepareContext(ctx, head+" ("+Placeholders(1, cols)+") "+tail)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range rows {
+			if scan == nil {
+				if _, err := st.ExecContext(ctx, r...); err != nil {
+					return err
+				}
+				continue
+			}
+			res, err := st.QueryContext(ctx, r...)
+			if err := scanAll(res, err, scan); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(rows); start += pgBatchRows {
+		chunk := rows[start:min(start+pgBatchRows, len(rows))]
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, len(chunk)*cols)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(" (")
+			b.WriteString(Placeholders(len(args)+1, cols))
+			b.WriteString(")")
+			args = append(args, r...)
+		}
+		b.WriteString(" ")
+		b.WriteString(tail)
+		if scan == nil {
+			if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		res, err := tx.QueryContext(ctx, b.String(), args...)
+		if err := scanAll(res, err, scan); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanAll hands every row of a query's result to scan and closes it.
+func scanAll(rows *sql.Rows, err error, scan func(*sql.Rows) error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
