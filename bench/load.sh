@@ -39,10 +39,16 @@ rps() { wrk -t2 -c32 -d"$dur" "$@" | awk '/Requests\/sec/ {print $2}'; }
 healthz=$(rps http://127.0.0.1:18080/healthz)
 const=$(rps http://127.0.0.1:18090/const)
 orgpage=$(rps -H "Cookie: $cookie" "$page")
+people=http://127.0.0.1:18080/people?org=2   # a district's people: 20 rows and the total
+curl -sf -H "Cookie: $cookie" "$people" -o "$out/people.html"
+echo "people page: $(wc -c < "$out/people.html") bytes"
+peoplepage=$(rps -H "Cookie: $cookie" "$people")
+citypage=$(rps -H "Cookie: $cookie" http://127.0.0.1:18080/people)
 ceilpage=$(rps http://127.0.0.1:18090/page)
 half=$(awk -v r="$orgpage" 'BEGIN {printf "%d", r/2}')
 p99=$("$out/loadgen" --url "$page" --cookie "$cookie" --rate "$half" -d "$dur")
-awk -v h="$healthz" -v c="$const" -v o="$orgpage" -v p="$ceilpage" -v e="$engine" 'BEGIN {
+awk -v h="$healthz" -v c="$const" -v o="$orgpage" -v p="$ceilpage" -v e="$engine" -v d="$peoplepage" -v w="$citypage" 'BEGIN {
   printf "engine=%s\n/healthz %.0f req/s vs constant ceiling %.0f req/s: %.0f%% (target >= 70%%)\n", e, h, c, 100*h/c
-  printf "org page %.0f req/s vs templ-page ceiling %.0f req/s: %.0f%% (target >= 25%%)\n", o, p, 100*o/p }'
+  printf "org page %.0f req/s vs templ-page ceiling %.0f req/s: %.0f%% (target >= 25%%)\n", o, p, 100*o/p
+  printf "district people page %.0f req/s: %.0f%% of the ceiling; city people page %.0f req/s: %.0f%% (target >= 25%%)\n", d, 100*d/p, w, 100*w/p }'
 echo "org page at half that load (open loop): $p99"

@@ -146,7 +146,9 @@ func TestPeopleJourney(t *testing.T) {
 	})
 	second := writeRoster(t, dir, "团员青年名册-更正.csv", []roster{
 		wangXM, zhao, chen, liu, zhou,
-		bad(zhang, func(r *roster) { r.phone = "13600136001" }), // changed
+		bad(zhang, func(r *roster) { // changed: a new phone, and a level certified since
+			r.phone, r.skill, r.skillDate = "13600136001", "三级/高级工", "2026-06-30"
+		}),
 		li, // unchanged
 	})
 
@@ -320,7 +322,7 @@ func TestPeopleJourney(t *testing.T) {
 	b.shot("people-list")
 	search("pinyin initials zs", "zs", "", "张三")
 	search("name prefix 王", "王", "", "王小明", "王芳")
-	search("skill level 4", "", "4", "张三", "王小明", "周敏")
+	search("skill level 4", "", "4", "王小明", "周敏")
 	if v := eval[string](b, "selected level", `document.querySelector('form.filters select[name=skill_level]').value`); v != "4" {
 		t.Errorf("skill filter not kept in the form: %q", v)
 	}
@@ -340,13 +342,14 @@ func TestPeopleJourney(t *testing.T) {
 		t.Errorf("identifiers = %q, want the masked ID 310*** and the updated phone masked", ids)
 	}
 	mainText := b.text("main")
-	for _, s := range []string{"技能等级记录", "四级/中级工", "2023-06-30", "上海市职业技能鉴定中心", "成长档案"} {
+	for _, s := range []string{"技能等级记录", "四级/中级工", "2023-06-30", "三级/高级工", "2026-06-30", "上海市职业技能鉴定中心", "成长档案"} {
 		if !strings.Contains(mainText, s) {
 			t.Errorf("person page lacks %q", s)
 		}
 	}
 	tl := eval[[]string](b, "timeline", `[...document.querySelectorAll('#timeline li')].map(li => li.innerText.replace(/\s+/g, ' ').trim())`)
-	if !slices.ContainsFunc(tl, func(s string) bool { return strings.Contains(s, "技能等级认定为四级/中级工") }) {
+	// The level he arrived with is history; the one certified since is in the growth record.
+	if !slices.ContainsFunc(tl, func(s string) bool { return strings.Contains(s, "技能等级认定为三级/高级工") }) {
 		t.Errorf("timeline = %q, want the skill entry", tl)
 	}
 	if reg := b.text("p.registered"); !strings.Contains(reg, "登记入册") {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -36,6 +35,19 @@ type cityEnv struct {
 }
 
 func loadCity(b *testing.B, name string) *cityEnv {
+	return loadScale(b, name, benchScale())
+}
+
+// benchScale is the demo scale the benchmarks load: city unless
+// QG_BENCH_SCALE says small (for quick profiling runs).
+func benchScale() demo.Scale {
+	if os.Getenv("QG_BENCH_SCALE") == "small" {
+		return demo.Small
+	}
+	return "city"
+}
+
+func loadScale(b *testing.B, name string, scale demo.Scale) *cityEnv {
 	ctx := context.Background()
 	d := dbtest.Open(b, name)
 	log := audit.New([]byte("bench-key-bench-key-bench-key-32"), nil)
@@ -50,22 +62,30 @@ func loadCity(b *testing.B, name string) *cityEnv {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	res, err := demo.Load(ctx, demo.Services{DB: d, Orgs: orgs, Users: users, People: people, Audit: log}, demo.Options{Scale: "city", Seed: 1})
+	res, err := demo.Load(ctx, demo.Services{DB: d, Orgs: orgs, Users: users, People: people, Audit: log}, demo.Options{Scale: scale, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	if err := d.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}
-	root, _ := orgs.Root(ctx)
-	e := &cityEnv{d: d, people: people, orgs: orgs,
-		admin: &auth.Actor{UserID: 1, Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}}
-	pg, err := orgs.Find(ctx, e.admin, org.Filter{Parent: root.ID, Level: org.LevelDistrict, Limit: 1})
-	if err != nil || len(pg.Orgs) == 0 {
-		b.Fatalf("no district: %v", err)
+	e := &cityEnv{d: d, people: people, orgs: orgs}
+	// The demo's accounts: the city administrator and Pudong's cadre.
+	actor := func(login string) *auth.Actor {
+		u, err := users.FindUserByLogin(ctx, login)
+		if err != nil {
+			b.Fatalf("%s: %v", login, err)
+		}
+		a, err := users.Actor(ctx, u.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
 	}
-	e.district = &pg.Orgs[0]
-	e.cadre = &auth.Actor{UserID: 2, Grants: []auth.Grant{{Role: auth.Cadre, ScopeKind: "org", ScopeID: e.district.ID, Paths: []string{e.district.Path}}}}
+	e.admin, e.cadre = actor("city_admin"), actor("pudong_cadre")
+	if e.district, err = orgs.FindByID(ctx, e.admin, e.cadre.Grants[0].ScopeID); err != nil {
+		b.Fatal(err)
+	}
 	page, err := people.Find(ctx, e.cadre, person.Filter{Limit: 200})
 	if err != nil || len(page.People) < 200 {
 		b.Fatalf("district people: %d, %v", len(page.People), err)
@@ -219,5 +239,4 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 	b.ReportMetric(done.Sub(start).Seconds(), "s/import")
 	b.ReportMetric(float64(n)/done.Sub(checked).Seconds(), "rows/s(confirm)")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "MiB-peak-heap")
-	fmt.Fprintf(io.Discard, "%d", os.Getpid())
 }

@@ -26,8 +26,13 @@ func newScoped(t *testing.T, f *fixture) *scoped {
 	s := &scoped{fixture: f, in: map[string]person.Input{}, p: map[string]*person.Person{}}
 	for name, o := range map[string]*org.Org{"张三": f.d1, "张山": f.b1, "张松": f.d2, "李四": f.b2, "王五": f.u2} {
 		in := f.input(name, o)
+		p := f.create(t, f.admin, in)
+		// A level certified once registered: one ledger entry each.
 		in.SkillLevel = 2
-		s.in[name], s.p[name] = in, f.create(t, f.admin, in)
+		if _, err := f.people.Update(f.ctx, f.admin, p.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		s.in[name], s.p[name] = in, p
 	}
 	s.d1Admin = f.actor(t, "d1.admin", auth.OrgAdmin, "org", f.d1.ID)
 	r, err := f.orgs.CreateRegion(f.ctx, f.admin, org.RegionInput{OrgID: f.root.ID, Name: "滨江"})

@@ -118,7 +118,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 				return w, err
 			}
 			if row.c.SkillLevel != p.SkillLevel && row.c.SkillLevel > 0 {
-				skills = append(skills, skillRow{person: p.ID, org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
+				skills = append(skills, skillRow{person: p.ID, org: row.c.OrgID, path: row.orgPath, change: row.c.Checked(), ledger: true})
 			}
 			w.updated++
 		}
@@ -208,14 +208,19 @@ func (s *Service) updateImported(ctx context.Context, tx *db.Tx, old *Person, ro
 	return nil
 }
 
-// skillRow is a skill-level change to record for a person.
+// skillRow is a skill-level change to record for a person. A change is
+// written to the activity ledger (and so the growth record) when it
+// happens to someone registered; the level a person arrives with is only
+// history.
 type skillRow struct {
 	person, org int64
 	path        string
 	change      SkillChange
+	ledger      bool
 }
 
-// recordSkills appends skill changes to the history and the ledger.
+// recordSkills appends skill changes to the history and, those marked so,
+// to the ledger.
 func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, skills []skillRow, now time.Time) error {
 	if len(skills) == 0 {
 		return nil
@@ -244,13 +249,19 @@ func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, s
 	if err != nil {
 		return err
 	}
-	entries := make([]activity.Entry, len(skills))
+	var entries []activity.Entry
 	paths := map[int64]string{}
-	for i, sk := range skills {
+	for _, sk := range skills {
+		if !sk.ledger {
+			continue
+		}
 		at, _ := time.ParseInLocation(time.DateOnly, sk.change.CertifiedOn, shanghai)
 		paths[sk.org] = sk.path
-		entries[i] = activity.Entry{OrgID: sk.org, PersonID: sk.person, Kind: KindSkill, RefType: "skill_change",
-			RefID: ref[sk.person], OccurredAt: at, Amount: int64(sk.change.Level)}
+		entries = append(entries, activity.Entry{OrgID: sk.org, PersonID: sk.person, Kind: KindSkill, RefType: "skill_change",
+			RefID: ref[sk.person], OccurredAt: at, Amount: int64(sk.change.Level)})
+	}
+	if len(entries) == 0 {
+		return nil
 	}
 	return activity.AddMany(ctx, tx, entries, paths)
 }

@@ -72,8 +72,12 @@ func TestRollups(t *testing.T) {
 				if name == "丁" {
 					in.Status = person.Left
 				}
-				in.SkillLevel = 1
 				p[name] = f.create(t, f.admin, in)
+				// A level certified once registered: one ledger entry each.
+				in.SkillLevel = 1
+				if _, err := f.people.Update(f.ctx, f.admin, p[name].ID, in); err != nil {
+					t.Fatal(err)
+				}
 			}
 			stale := f.cadre1
 			oldU1 := f.u1.Path

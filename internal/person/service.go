@@ -110,7 +110,10 @@ func uniqueErr(err error) error {
 }
 
 // insert writes a new person, their tags and first skill level, and counts
-// them in r.
+// them in r. The first level goes to the skill history only: like the
+// registration itself it is the person's state on arrival, not something
+// that happened in the registry, and the ledger counts what happens (a
+// mass import would otherwise show up as a wave of activity).
 func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c checked, orgPath string, r rollup) (int64, error) {
 	now := s.now().UTC()
 	var phoneSealed []byte
@@ -135,7 +138,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c check
 		return 0, err
 	}
 	if c.SkillLevel > 0 {
-		if err := s.recordSkill(ctx, tx, by, id, c.OrgID, c.Checked()); err != nil {
+		if err := s.recordSkill(ctx, tx, by, id, c.OrgID, orgPath, c.Checked(), false); err != nil {
 			return 0, err
 		}
 	}
@@ -149,25 +152,10 @@ func (c checked) Checked() SkillChange {
 	return SkillChange{Level: c.SkillLevel, CertifiedOn: on, Body: c.SkillBody}
 }
 
-// recordSkill appends a skill-level change to the history and the ledger.
-func (s *Service) recordSkill(ctx context.Context, tx *db.Tx, by *auth.Actor, personID, orgID int64, sc SkillChange) error {
-	now := s.now().UTC()
-	if sc.CertifiedOn == "" {
-		sc.CertifiedOn = now.In(shanghai).Format(time.DateOnly)
-	}
-	var uid int64
-	if by != nil {
-		uid = by.UserID
-	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, personID, sc.Level, sc.CertifiedOn, sc.Body, uid, now).Scan(&id); err != nil {
-		return err
-	}
-	at, _ := time.ParseInLocation(time.DateOnly, sc.CertifiedOn, shanghai)
-	_, err := activity.Add(ctx, tx, activity.Entry{OrgID: orgID, PersonID: personID, Kind: KindSkill, RefType: "skill_change",
-		RefID: id, OccurredAt: at, Amount: int64(sc.Level)})
-	return err
+// recordSkill appends a skill-level change to the history, and to the
+// activity ledger when ledger is set (see skillRow).
+func (s *Service) recordSkill(ctx context.Context, tx *db.Tx, by *auth.Actor, personID int64, orgID int64, orgPath string, sc SkillChange, ledger bool) error {
+	return s.recordSkills(ctx, tx, by, []skillRow{{person: personID, org: orgID, path: orgPath, change: sc, ledger: ledger}}, s.now().UTC())
 }
 
 // writeTags makes the person's tag rows equal to tags (old is what is stored).
@@ -291,7 +279,7 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, by *auth.Actor, old *Pe
 		return err
 	}
 	if c.SkillLevel != old.SkillLevel && c.SkillLevel > 0 {
-		if err := s.recordSkill(ctx, tx, by, old.ID, c.OrgID, c.Checked()); err != nil {
+		if err := s.recordSkill(ctx, tx, by, old.ID, c.OrgID, orgPath, c.Checked(), true); err != nil {
 			return err
 		}
 	}
