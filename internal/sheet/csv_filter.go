@@ -9,12 +9,14 @@ import "io"
 // text on unchanged, except that:
 //   - a field's content stops after it is sure to exceed maxCell bytes
 //     once parsed, so a cut field always reads as too long;
-//   - fields after the first maxFields of a record are dropped;
+//   - fields after the first maxFields of a record are dropped, all but
+//     the first of them entirely and that one's content;
 //   - an empty line becomes `""`, so encoding/csv returns it as a record
 //     instead of skipping it and record numbers stay the rows users see.
 //
-// Quotes, commas and record ends are never dropped, so the records and
-// fields encoding/csv sees are those of the original text.
+// Within the kept fields, no quote, comma or line end that encoding/csv
+// reads as structure is dropped or added, so the records and fields it
+// returns are those of the original text.
 type csvBound struct {
 	r         io.Reader
 	maxCell   int
@@ -23,6 +25,7 @@ type csvBound struct {
 	st       csvState
 	field    int  // index of the current field in the record
 	n, raw   int  // content bytes of the current field without / with '\r'
+	cut      bool // the current field lost content
 	content  bool // the current record has a non-blank byte
 	nonEmpty int  // records ended that had a non-blank byte
 
@@ -131,16 +134,15 @@ func (s *csvBound) feed(in, out []byte) []byte {
 			case '\r':
 				s.st = stQuoteCR
 			default: // a bare quote inside the field is content (LazyQuotes)
-				out = s.text(out, '"')
+				out = s.bareQuote(out, b)
 				s.st = stQuoted
-				goto again
 			}
 		case stQuoteCR:
 			if b == '\n' {
 				out = s.endRecord(s.quote(out))
 				continue
 			}
-			out = s.text(s.text(out, '"'), '\r')
+			out = s.bareQuote(out, '\r')
 			s.st = stQuoted
 			goto again
 		}
@@ -155,13 +157,41 @@ func (s *csvBound) finish(out []byte) []byte {
 		return out
 	case stQuote, stQuoteCR:
 		out = s.quote(out)
+	case stQuoted:
+		if s.cut {
+			// Close the cut field, or a bare quote or '\r' it ends with
+			// would be read as its end and the field as shorter.
+			out = s.quote(out)
+		}
 	}
 	s.endRecord(nil)
 	return out
 }
 
 func (s *csvBound) keep() bool {
-	return s.field < s.maxFields && s.n <= s.maxCell && s.raw <= 2*s.maxCell+1
+	if s.field >= s.maxFields {
+		return false
+	}
+	if s.n > s.maxCell || s.raw > 2*s.maxCell+1 {
+		s.cut = true
+		return false
+	}
+	return true
+}
+
+// bareQuote passes a quote that is content together with the byte after
+// it, which is not a quote, comma or line end: a quote followed by
+// nothing, or by the closing quote, would change the record's structure.
+func (s *csvBound) bareQuote(out []byte, b byte) []byte {
+	s.content = true
+	if !s.keep() {
+		return out
+	}
+	s.n, s.raw = s.n+1, s.raw+2
+	if b != '\r' {
+		s.n++
+	}
+	return append(out, '"', b)
 }
 
 // text passes one content byte while the field is kept and short enough.
@@ -190,10 +220,12 @@ func (s *csvBound) quote(out []byte) []byte {
 }
 
 func (s *csvBound) endField(out []byte) []byte {
-	if s.field+1 < s.maxFields {
+	// The comma before the first dropped field is kept: the field before
+	// it must not end the record, where a trailing '\r' would be lost.
+	if s.field < s.maxFields {
 		out = append(out, ',')
 	}
-	s.field, s.n, s.raw, s.st = s.field+1, 0, 0, stFieldStart
+	s.field, s.n, s.raw, s.cut, s.st = s.field+1, 0, 0, false, stFieldStart
 	return out
 }
 
@@ -201,6 +233,6 @@ func (s *csvBound) endRecord(out []byte) []byte {
 	if s.content {
 		s.nonEmpty++
 	}
-	s.field, s.n, s.raw, s.st, s.content = 0, 0, 0, stRecStart, false
+	s.field, s.n, s.raw, s.cut, s.st, s.content = 0, 0, 0, false, stRecStart, false
 	return append(out, '\n')
 }

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -68,9 +69,15 @@ var (
 // of day. It reports false for values that are not dates (unparsable, below
 // one day, or after 9999-12-31), which are then returned as written.
 func serialDate(v string, date1904 bool) (string, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	d, ok := appendSerialDate(nil, []byte(v), date1904)
+	return string(d), ok
+}
+
+// appendSerialDate appends serialDate's date to dst.
+func appendSerialDate(dst, v []byte, date1904 bool) ([]byte, bool) {
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
 	if err != nil || math.IsNaN(f) || f < 1 || f >= 2958466 {
-		return "", false
+		return dst, false
 	}
 	// Round to the millisecond first: 45292.99999999999 is midnight.
 	days := math.Floor(f + 0.5/86400000)
@@ -79,22 +86,22 @@ func serialDate(v string, date1904 bool) (string, bool) {
 	case date1904:
 		t = epoch1904.AddDate(0, 0, int(days))
 	case days == 60:
-		return "1900-02-29", true // Lotus 1-2-3's leap day, kept by Excel
+		return append(dst, "1900-02-29"...), true // Lotus 1-2-3's leap day, kept by Excel
 	case days < 60:
 		t = epoch1900.AddDate(0, 0, int(days)+1)
 	default:
 		t = epoch1900.AddDate(0, 0, int(days))
 	}
-	return t.Format("2006-01-02"), true
+	return t.AppendFormat(dst, "2006-01-02"), true
 }
 
 // isoDate returns the date part of a t="d" cell (ISO 8601).
-func isoDate(v string) (string, bool) {
+func isoDate(v []byte) ([]byte, bool) {
 	if len(v) < 10 {
-		return "", false
+		return nil, false
 	}
-	if _, err := time.Parse("2006-01-02", v[:10]); err != nil {
-		return "", false
+	if _, err := time.Parse("2006-01-02", string(v[:10])); err != nil {
+		return nil, false
 	}
 	return v[:10], true
 }

@@ -3,10 +3,11 @@
 //
 // Reading is built for hostile input: the file type is decided by content,
 // zip bombs and oversized parts are refused before any row is parsed, no
-// cell value longer than Limits.MaxCellBytes is ever returned, and every
-// error Open or Next returns wraps exactly one of the sentinel errors below,
-// whose Error() is a key of the message catalog. Error messages never carry
-// cell contents.
+// cell value longer than Limits.MaxCellBytes is ever returned, memory is
+// bounded by the Limits whatever the file, and every error Open or Next
+// returns (but io.EOF) wraps one of the sentinel errors below, whose
+// Error() is a key of the message catalog. Error messages never carry cell
+// contents.
 package sheet
 
 import (
@@ -37,7 +38,7 @@ var (
 // Limits bound what Open accepts. Zero fields take the defaults.
 type Limits struct {
 	MaxFileBytes int64 // default 50 << 20: larger files are refused before parsing
-	MaxUnzipped  int64 // default 512 << 20: total declared and actual uncompressed size of the xlsx parts read
+	MaxUnzipped  int64 // default 512 << 20: total declared and actual uncompressed size of the xlsx parts read; a quarter of it bounds the shared string table held
 	MaxRatio     int64 // default 100: compression ratio above which an xlsx part (over 1 MiB) is a zip bomb
 	MaxCellBytes int   // default 4096: a longer cell is returned with TooLong set and an empty Value
 	MaxRows      int   // default 200_000 non-empty data rows; more is ErrTooManyRows

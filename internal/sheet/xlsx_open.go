@@ -1,20 +1,20 @@
 package sheet
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"path"
 	"strings"
 )
 
-// The xlsx reader is a small streaming parser over archive/zip and
-// encoding/xml rather than excelize: excelize's Rows() loads the whole
-// shared string table with full-length strings, reports formula cells only
-// as their values (RawCellValue hides <f>), and offers no hook to bound or
-// count what it inflates. Here every part goes through the zip guards
-// (zipguard.go) and the text cap (xmlguard.go), and rows are parsed one at
-// a time. excelize is still used to write files (write.go).
+// The xlsx reader is a small streaming parser over archive/zip and its own
+// XML scanner (xmlscan.go) rather than excelize: excelize's Rows() loads
+// the whole shared string table with full-length strings, reports formula
+// cells only as their values (RawCellValue hides <f>), and offers no hook
+// to bound or count what it inflates. Here every part goes through the
+// zip guards (zipguard.go) and the scanner, which never holds more than
+// one tag and MaxCellBytes of text, and rows are parsed one at a time.
+// excelize is still used to write files (write.go).
 
 // workbook is what the reader needs from xl/workbook.xml and its rels.
 type workbook struct {
@@ -23,6 +23,15 @@ type workbook struct {
 	strings  string // part name of the shared string table, if any
 	styles   string // part name of the styles, if any
 }
+
+// Bounds on what the small parts may make the reader hold; Excel's own
+// limits are far lower (64,000 cell formats, 255 sheets in practice).
+const (
+	maxSheets   = 4096
+	maxCellXfs  = 65536
+	maxNumFmts  = 4096
+	maxRelsKept = 4096
+)
 
 const (
 	relWorksheet     = "/worksheet"
@@ -51,7 +60,7 @@ func openXLSX(r io.ReaderAt, size int64, lim Limits) (rowSource, error) {
 	}
 	var dates []bool
 	if wb.styles != "" {
-		if dates, err = readStyles(a, wb.styles, lim); err != nil {
+		if dates, err = readStyles(a, wb.styles); err != nil {
 			return nil, err
 		}
 	}
@@ -69,25 +78,19 @@ func openXLSX(r io.ReaderAt, size int64, lim Limits) (rowSource, error) {
 // to xl/worksheets/sheet1.xml.
 func readWorkbook(a *archive) (workbook, error) {
 	var wb workbook
-	type sheetRef struct {
-		rid    string
-		hidden bool
-	}
 	var sheets []sheetRef
 	if a.file("xl/workbook.xml") != nil {
-		err := eachElement(a, "xl/workbook.xml", func(se xml.StartElement) {
-			switch se.Name.Local {
+		err := eachElement(a, "xl/workbook.xml", func(s *xmlScanner) {
+			switch string(s.localName()) {
 			case "workbookPr":
-				v := attr(se, "date1904")
+				v := string(s.attr("date1904"))
 				wb.date1904 = v == "1" || v == "true"
 			case "sheet":
-				rid := ""
-				for _, at := range se.Attr {
-					if at.Name.Local == "id" && at.Name.Space != "" {
-						rid = at.Value
-					}
+				if len(sheets) >= maxSheets {
+					return
 				}
-				sheets = append(sheets, sheetRef{rid: rid, hidden: attr(se, "state") != "" && attr(se, "state") != "visible"})
+				state := string(s.attr("state"))
+				sheets = append(sheets, sheetRef{rid: string(s.prefixedAttr("id")), hidden: state != "" && state != "visible"})
 			}
 		})
 		if err != nil {
@@ -96,14 +99,14 @@ func readWorkbook(a *archive) (workbook, error) {
 	}
 	rels := map[string]string{} // id → part name, worksheets only
 	if a.file("xl/_rels/workbook.xml.rels") != nil {
-		err := eachElement(a, "xl/_rels/workbook.xml.rels", func(se xml.StartElement) {
-			if se.Name.Local != "Relationship" || attr(se, "TargetMode") == "External" {
+		err := eachElement(a, "xl/_rels/workbook.xml.rels", func(s *xmlScanner) {
+			if string(s.localName()) != "Relationship" || string(s.attr("TargetMode")) == "External" {
 				return
 			}
-			typ, target := attr(se, "Type"), partName(attr(se, "Target"))
+			typ, target := string(s.attr("Type")), partName(string(s.attr("Target")))
 			switch {
-			case strings.HasSuffix(typ, relWorksheet):
-				rels[attr(se, "Id")] = target
+			case strings.HasSuffix(typ, relWorksheet) && len(rels) < maxRelsKept:
+				rels[string(s.attr("Id"))] = target
 			case strings.HasSuffix(typ, relSharedStrings) && wb.strings == "":
 				wb.strings = target
 			case strings.HasSuffix(typ, relStyles) && wb.styles == "":
@@ -114,13 +117,7 @@ func readWorkbook(a *archive) (workbook, error) {
 			return wb, err
 		}
 	}
-	for _, visibleOnly := range []bool{true, false} {
-		for _, s := range sheets {
-			if t := rels[s.rid]; t != "" && a.file(t) != nil && (!s.hidden || !visibleOnly) && wb.sheet == "" {
-				wb.sheet = t
-			}
-		}
-	}
+	wb.sheet = firstSheet(a, sheets, rels)
 	if wb.sheet == "" && a.file("xl/worksheets/sheet1.xml") != nil {
 		wb.sheet = "xl/worksheets/sheet1.xml"
 	}
@@ -138,6 +135,28 @@ func readWorkbook(a *archive) (workbook, error) {
 	return wb, nil
 }
 
+type sheetRef struct {
+	rid    string // relationship id
+	hidden bool
+}
+
+// firstSheet returns the part of the first visible worksheet in workbook
+// order, or else of the first hidden one, among those that exist.
+func firstSheet(a *archive, sheets []sheetRef, rels map[string]string) string {
+	hidden := ""
+	for _, s := range sheets {
+		t := rels[s.rid]
+		switch {
+		case t == "" || a.file(t) == nil:
+		case !s.hidden:
+			return t
+		case hidden == "":
+			hidden = t
+		}
+	}
+	return hidden
+}
+
 // partName resolves a relationship target of xl/workbook.xml to a part name.
 func partName(target string) string {
 	if strings.HasPrefix(target, "/") {
@@ -147,30 +166,27 @@ func partName(target string) string {
 }
 
 // eachElement calls fn for every start element of a small part.
-func eachElement(a *archive, part string, fn func(xml.StartElement)) error {
+func eachElement(a *archive, part string, fn func(*xmlScanner)) error {
 	rc, err := a.open(part)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	d := newXMLDecoder(rc, a.lim.MaxCellBytes)
+	s := newXMLScanner(rc, part)
 	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
+		ev, err := s.next()
+		if err != nil || ev == xmlEOF {
+			return err
 		}
-		if err != nil {
-			return xmlErr(part, err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			fn(se)
+		if ev == xmlStart {
+			fn(s)
 		}
 	}
 }
 
 // readStyles returns, for each cell style index (cellXfs), whether it
 // formats numbers as dates.
-func readStyles(a *archive, part string, lim Limits) ([]bool, error) {
+func readStyles(a *archive, part string) ([]bool, error) {
 	custom := map[string]string{} // numFmtId → formatCode
 	var xfIDs []string
 	depth, xfsDepth := 0, 0
@@ -179,33 +195,34 @@ func readStyles(a *archive, part string, lim Limits) ([]bool, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := newXMLDecoder(rc, lim.MaxCellBytes)
+	s := newXMLScanner(rc, part)
 	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
+		ev, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if ev == xmlEOF {
 			break
 		}
-		if err != nil {
-			return nil, xmlErr(part, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			switch t.Name.Local {
-			case "numFmt":
-				custom[attr(t, "numFmtId")] = attr(t, "formatCode")
-			case "cellXfs":
-				xfsDepth = depth
-			case "xf":
-				if xfsDepth > 0 && depth == xfsDepth+1 {
-					xfIDs = append(xfIDs, attr(t, "numFmtId"))
-				}
-			}
-		case xml.EndElement:
+		if ev == xmlEnd {
 			if depth == xfsDepth {
 				xfsDepth = 0
 			}
 			depth--
+			continue
+		}
+		depth++
+		switch string(s.localName()) {
+		case "numFmt":
+			if len(custom) < maxNumFmts {
+				custom[string(s.attr("numFmtId"))] = string(s.attr("formatCode"))
+			}
+		case "cellXfs":
+			xfsDepth = depth
+		case "xf":
+			if xfsDepth > 0 && depth == xfsDepth+1 && len(xfIDs) < maxCellXfs {
+				xfIDs = append(xfIDs, string(s.attr("numFmtId")))
+			}
 		}
 	}
 	dates := make([]bool, len(xfIDs))

@@ -3,6 +3,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -206,6 +207,29 @@ func TestInlineHugeCell(t *testing.T) {
 	rows := readAll(t, mustOpen(t, "b.xlsx", data, Limits{}))
 	runtime.ReadMemStats(&after)
 	if len(rows) != 2 || !rows[0].Cells[0].TooLong || rows[0].Cells[1].Value != "ok" || rows[1].Cells[1].Value != "y" {
+		t.Fatalf("rows = %+v", rows)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("reading allocated %d bytes", alloc)
+	}
+}
+
+// TestRepeatedColumn: a row may name the same cell again and again; the
+// last one counts and the others are not kept.
+func TestRepeatedColumn(t *testing.T) {
+	var row strings.Builder
+	row.WriteString(`<row r="2">`)
+	for i := range 100_000 {
+		fmt.Fprintf(&row, `<c r="A2" t="inlineStr"><is><t>%d %s</t></is></c>`, i, randomText(20))
+	}
+	row.WriteString(`<c r="A2"><v>last</v></c></row>`)
+	data := book{sheetData: inlineRow(1, "h") + row.String()}.bytes(t)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rows := readAll(t, mustOpen(t, "b.xlsx", data, Limits{}))
+	runtime.ReadMemStats(&after)
+	if len(rows) != 1 || rows[0].Cells[0].Value != "last" {
 		t.Fatalf("rows = %+v", rows)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {

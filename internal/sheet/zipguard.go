@@ -112,11 +112,10 @@ func (a *archive) open(name string) (io.ReadCloser, error) {
 }
 
 type partReader struct {
-	rc   io.ReadCloser
-	a    *archive
-	f    *zip.File
-	read uint64
-	err  error
+	rc  io.ReadCloser
+	a   *archive
+	f   *zip.File
+	err error
 }
 
 func (p *partReader) Read(b []byte) (int, error) {
@@ -124,15 +123,15 @@ func (p *partReader) Read(b []byte) (int, error) {
 		return 0, p.err
 	}
 	n, err := p.rc.Read(b)
-	p.read += uint64(n)
 	p.a.left -= int64(n)
 	switch {
 	case p.a.left < 0:
 		p.err = fmt.Errorf("%w: more than %d bytes inflated", ErrZipBomb, p.a.lim.MaxUnzipped)
 	case err == nil || err == io.EOF:
 		return n, err
-	case errors.Is(err, zip.ErrFormat) && p.read >= p.f.UncompressedSize64:
-		// archive/zip stops a part at its declared size: the header lied.
+	case errors.Is(err, zip.ErrFormat):
+		// While reading, archive/zip reports ErrFormat only when a part
+		// inflates past its declared size: the header lied.
 		p.err = fmt.Errorf("%w: %s larger than declared", ErrZipBomb, p.f.Name)
 	default:
 		p.err = fmt.Errorf("%w: %s: %w", ErrCorrupt, p.f.Name, err)
