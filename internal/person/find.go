@@ -133,7 +133,7 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
 		case looksLikeID(q):
 			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
 		case len(q) == 11 && isDigits(q):
-			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q)))
+			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q))+" AND phone_hash <> ''") // the partial index's condition
 		case isLetters(q):
 			q = strings.ToLower(q)
 			where = append(where, "initials >= "+a.Add(q)+" AND initials < "+a.Add(q+"{"))

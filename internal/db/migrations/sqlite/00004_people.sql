@@ -29,14 +29,17 @@ CREATE TABLE people (
     tags           TEXT NOT NULL DEFAULT '',
     status         TEXT NOT NULL DEFAULT 'active',
     notes          TEXT NOT NULL DEFAULT '',
-    user_id        INTEGER UNIQUE REFERENCES users(id),
+    user_id        INTEGER REFERENCES users(id),
     created_at     TIMESTAMP NOT NULL,
     updated_at     TIMESTAMP NOT NULL
 );
 CREATE INDEX people_path ON people(org_path, id);
 CREATE INDEX people_name ON people(name, id);
 CREATE INDEX people_initials ON people(initials, id);
-CREATE INDEX people_phone ON people(phone_hash);
+-- Partial indexes: most people have no login, some no phone, and an
+-- index entry per such row would only slow imports down.
+CREATE UNIQUE INDEX people_user ON people(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX people_phone ON people(phone_hash) WHERE phone_hash <> '';
 CREATE INDEX people_trade ON people(trade, org_path);
 CREATE INDEX people_birth ON people(birth_date);
 
