@@ -14,6 +14,7 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/config"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 )
 
 // cliActor acts with every business and officer power on the command line,
@@ -197,7 +198,7 @@ func runBackup(ctx context.Context, args []string, out io.Writer) error {
 
 func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "rebuild") {
-		fmt.Fprintln(out, "Usage: qinggong audit verify|rebuild [--db URL]\n  verify   check the audit chain and the rollups\n  rebuild  recompute the organization tree's rollups (audited)")
+		fmt.Fprintln(out, "Usage: qinggong audit verify|rebuild [--db URL]\n  verify   check the audit chain and the rollups\n  rebuild  recompute the organization tree's and the people registry's rollups")
 		return errUsage
 	}
 	cfg, _, err := loadConfig("audit "+args[0], args[1:], out, (*config.Config).DBFlags)
@@ -213,7 +214,10 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		if err := a.Orgs.RebuildRollups(auth.WithAuditMeta(ctx, &auth.Actor{Login: "cli"})); err != nil {
 			return err
 		}
-		fmt.Fprintln(out, "organization rollups rebuilt")
+		if err := person.RebuildRollups(ctx, a.DB); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "organization and people rollups rebuilt")
 		return nil
 	}
 	n, prob, err := a.Audit.Verify(ctx, a.DB.R())
@@ -237,6 +241,13 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(badActivity) > 0 {
 		return fmt.Errorf("activity rollups differ from the ledger in %d cells (first: %s)", len(badActivity), badActivity[0])
 	}
-	fmt.Fprintf(out, "audit log intact: %d rows verified; organization and activity rollups match\n", n)
+	badPeople, err := person.CheckRollups(ctx, a.DB.R())
+	if err != nil {
+		return err
+	}
+	if len(badPeople) > 0 {
+		return fmt.Errorf("people counts differ from the registry in %d cells (first: %s); run 'qinggong audit rebuild'", len(badPeople), badPeople[0])
+	}
+	fmt.Fprintf(out, "audit log intact: %d rows verified; organization, activity and people rollups match\n", n)
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qinggong/internal/db"
 )
 
 // cli runs the command line in-process against a fresh SQLite database.
@@ -52,6 +54,29 @@ func TestCommandLine(t *testing.T) {
 	}
 	if st, err := os.Stat(filepath.Join(dir, "qinggong.key")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("secret file: %v %v", st, err)
+	}
+	// A people count that disagrees with the registry fails the check;
+	// rebuilding puts it right.
+	d, err := db.Open(context.Background(), env["QG_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d.InTx(context.Background(), func(tx *db.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO org_people (org_id, status, people) VALUES (1, 'active', 7)`)
+		return err
+	})
+	d.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := cli(t, env, "audit", "verify"); code == 0 || !strings.Contains(out, "people counts differ") {
+		t.Fatalf("verify with a wrong people count: exit %d\n%s", code, out)
+	}
+	if code, out := cli(t, env, "audit", "rebuild"); code != 0 || !strings.Contains(out, "people rollups rebuilt") {
+		t.Fatalf("rebuild: exit %d\n%s", code, out)
+	}
+	if code, out := cli(t, env, "audit", "verify"); code != 0 {
+		t.Fatalf("verify after rebuild: exit %d\n%s", code, out)
 	}
 	// The admin password comes from QG_ADMIN_PASSWORD and is never printed.
 	_, out := cli(t, env, "migrate")

@@ -72,6 +72,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	// Imports a stopped process left running are marked failed (their
+	// committed batches stay); the user sees it on the import's page.
+	if err := a.People.RecoverImports(ctx); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		// --demo fills an empty tree once; later starts with the flag keep the data.
 		if root, err := a.Orgs.Root(ctx); err == nil && root.Descendants == 0 {
