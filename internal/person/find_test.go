@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"qinggong/internal/auth"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 )
@@ -240,5 +241,38 @@ func TestFindPaging(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// Listing by name walks the name index on SQLite for big subtrees (and
+// sorts small ones): both give every row once, in name order.
+func TestFindByNameBothPlans(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		for i, name := range []string{"王五", "李四", "张三", "赵六", "钱七", "孙八", "周九", "吴十"} {
+			o := f.b1
+			if i%2 == 1 {
+				o = f.b2
+			}
+			f.add(t, name, o)
+		}
+		inOrder := func(by *auth.Actor) string { // pages of 7, in the order served
+			var out []string
+			for _, p := range f.findAll(t, by, person.Filter{Sort: person.SortName}) {
+				out = append(out, p.Name)
+			}
+			return fmt.Sprint(out)
+		}
+		const want = "[吴十 周九 孙八 张三 李四 王五 赵六 钱七]" // code-point order
+		if got := inOrder(f.admin); got != want {
+			t.Errorf("by name, sorting the subtree = %s, want %s", got, want)
+		}
+		restore := person.SetNameWalkMin(0)
+		defer restore()
+		if got := inOrder(f.admin); got != want {
+			t.Errorf("by name through the name index = %s, want %s", got, want)
+		}
+		if got := inOrder(f.cadre1); got != "[周九 张三 王五 钱七]" {
+			t.Errorf("D1 cadre by name = %s", got)
+		}
 	})
 }
