@@ -41,7 +41,9 @@ CREATE INDEX people_initials ON people(initials, id);
 CREATE UNIQUE INDEX people_user ON people(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX people_phone ON people(phone_hash) WHERE phone_hash <> '';
 CREATE INDEX people_trade ON people(trade, org_path);
-CREATE INDEX people_birth ON people(birth_date);
+-- No index on birth_date: an age range matches a large share of any
+-- subtree, so walking the subtree in path order finds a page at once,
+-- while a birth-date index led the planner to sort whole districts.
 
 -- Tags (migrant, builder and free tags), one row each, for filtering.
 CREATE TABLE person_tags (
