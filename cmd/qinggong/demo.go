@@ -46,12 +46,12 @@ func loadDemo(ctx context.Context, a *app.App, scale string, seed int64, out io.
 // prints the demo accounts once.
 func loadDemoOptions(ctx context.Context, a *app.App, opt demo.Options, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Load(ctx, demo.Services{DB: a.DB, Orgs: a.Orgs, Users: a.Users, People: a.People, Audit: a.Audit}, opt)
+	res, err := demo.Load(ctx, demo.Services{DB: a.DB, Orgs: a.Orgs, Users: a.Users, People: a.People, Cadres: a.Cadres, Audit: a.Audit}, opt)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "demo data loaded in %s: %d organizations, %d regions, %d people\n",
-		time.Since(start).Round(time.Millisecond), res.Orgs, res.Regions, res.People)
+	fmt.Fprintf(out, "demo data loaded in %s: %d organizations, %d regions, %d people, %d cadres\n",
+		time.Since(start).Round(time.Millisecond), res.Orgs, res.Regions, res.People, res.Cadres)
 	fmt.Fprintln(out, "Demo accounts (passwords shown once):")
 	for _, acc := range res.Accounts {
 		fmt.Fprintf(out, "  %-16s %-10s %-24s %s\n", acc.Login, acc.Role, acc.Scope, acc.Password)

@@ -12,6 +12,7 @@ import (
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
@@ -53,12 +54,14 @@ type Options struct {
 }
 
 // Services are what Load writes through. People may be nil: then the tree,
-// regions and accounts are made but no people.
+// regions and accounts are made but no people; Cadres may be nil: then no
+// cadres are appointed.
 type Services struct {
 	DB     *db.DB
 	Orgs   *org.Service
 	Users  *auth.Service
 	People *person.Service
+	Cadres *cadre.Service
 	Audit  *audit.Log
 }
 
@@ -71,8 +74,8 @@ type Account struct {
 // Result is what Load made: the organizations created (the root excluded),
 // the regions, the accounts and the people registered.
 type Result struct {
-	Orgs, Regions, People int
-	Accounts              []Account
+	Orgs, Regions, People, Cadres int
+	Accounts                      []Account
 }
 
 // ErrNotEmpty is returned when the tree holds more than the root.
@@ -151,6 +154,16 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 	if people > 0 {
 		if res.People, err = loadPeople(ctx, s.People, root, t, opt, people); err != nil {
 			return res, err
+		}
+		if s.Cadres != nil {
+			today := opt.Today
+			if today.IsZero() {
+				today = time.Now()
+			}
+			// About one cadre per thirteen people: ~1,500 in the small demo.
+			if res.Cadres, err = loadCadres(ctx, d, s.Cadres, root, opt.Seed, today, max(people/13, 1)); err != nil {
+				return res, err
+			}
 		}
 		if err := d.Analyze(ctx); err != nil {
 			return res, fmt.Errorf("demo: analyze: %w", err)

@@ -13,6 +13,7 @@ import (
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/db"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/demo"
@@ -30,6 +31,7 @@ type env struct {
 	orgs   *org.Service
 	users  *auth.Service
 	people *person.Service
+	cadres *cadre.Service
 	root   *org.Org
 }
 
@@ -42,6 +44,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e.people = person.New(d, log, e.orgs, seal, nil)
+	e.cadres = cadre.New(d, log, e.orgs, nil)
 	root, err := e.orgs.CreateRoot(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +55,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 
 // services are the env's services for Load.
 func (e *env) services() demo.Services {
-	return demo.Services{DB: e.d, Orgs: e.orgs, Users: e.users, People: e.people, Audit: e.log}
+	return demo.Services{DB: e.d, Orgs: e.orgs, Users: e.users, People: e.people, Cadres: e.cadres, Audit: e.log}
 }
 
 func (e *env) load(t *testing.T, opt demo.Options) demo.Result {
@@ -122,6 +125,15 @@ func TestLoadSmall(t *testing.T) {
 		}
 		checkRegions(t, e, rows, res.Regions, 10, 40)
 		checkAudit(t, e)
+		// About 1,500 cadres: secretaries and some deputies, mostly part-time.
+		if res.Cadres < 1200 || res.Cadres > 1600 {
+			t.Errorf("Result.Cadres = %d; want about 1,500", res.Cadres)
+		}
+		var serving, partTime int
+		if err := e.d.R().QueryRowContext(context.Background(), `SELECT count(*), count(CASE WHEN basis = 'part_time' THEN 1 END)
+			FROM cadres WHERE status = 'serving'`).Scan(&serving, &partTime); err != nil || serving != res.Cadres || partTime*10 < serving*7 {
+			t.Errorf("cadres stored: %d serving, %d part-time (%v); want all %d serving, most part-time", serving, partTime, err, res.Cadres)
+		}
 		if res.People != 20000 {
 			t.Fatalf("Result.People = %d; want 20,000", res.People)
 		}
