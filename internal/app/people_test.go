@@ -165,6 +165,16 @@ func TestPeopleRevealAndExport(t *testing.T) {
 			if reveals != 1 || exports != 2 {
 				t.Errorf("audited %d reveals and %d exports, want 1 and 2", reveals, exports)
 			}
+			// Searches by identifier, a refused update and a failed import
+			// leave no identifier in the logs either.
+			admin.Get("/api/v1/people?q=" + e.d2ID)
+			admin.Get("/api/v1/people?q=" + e.d2Phone)
+			admin.Do("PUT", "/api/v1/people/"+d2, map[string]any{"name": "", "id_number": e.d2ID, "phone": e.d2Phone + "9"})
+			admin.Do("POST", "/api/v1/people/imports?name=x.csv", "姓名,身份证号\n张,"+e.d2ID+"\n")
+			e.App.People.WaitImports()
+			if logs := e.Logs(); logs == "" || strings.Contains(logs, e.d2ID) || strings.Contains(logs, e.d2Phone) {
+				t.Errorf("the logs hold an identifier (or nothing was logged: %d bytes)", len(logs))
+			}
 		})
 	}
 }

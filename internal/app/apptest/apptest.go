@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +39,29 @@ type Env struct {
 	// Users by login: see the fixture in New.
 	Users map[string]int64
 	Now   time.Time
+	logs  *logBuffer
+}
+
+// Logs is everything the instance has logged so far (tests scan it for
+// personal data that must never be written there).
+func (e *Env) Logs() string { return e.logs.String() }
+
+// logBuffer is a log writer safe for the server's goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Clock is the fake time the instance runs on; tests may move it.
@@ -49,11 +73,12 @@ func New(t testing.TB, dbName string) *Env {
 	ctx := context.Background()
 	d := dbtest.Open(t, dbName)
 	cfg := config.Default()
-	a := app.Wire(d, cfg, []byte("0123456789abcdef0123456789abcdef"), app.Options{Hash: auth.TestHash})
+	logs := &logBuffer{}
+	a := app.Wire(d, cfg, []byte("0123456789abcdef0123456789abcdef"), app.Options{Hash: auth.TestHash, Log: logs})
 	if _, err := a.Bootstrap(ctx, Password); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	e := &Env{T: t, App: a, Orgs: map[string]*org.Org{}, Users: map[string]int64{}}
+	e := &Env{T: t, App: a, Orgs: map[string]*org.Org{}, Users: map[string]int64{}, logs: logs}
 	root, _ := a.Orgs.Root(ctx)
 	e.Orgs["C"] = root
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
