@@ -16,7 +16,7 @@ const columns = `id, org_id, org_path, name, initials, gender, birth_date, id_ma
 	COALESCE(user_id, 0), created_at, updated_at`
 
 // briefColumns are what a list row shows.
-const briefColumns = `id, org_id, org_path, name, gender, birth_date, id_masked, phone_masked, political, trade,
+const briefColumns = `id, org_id, org_path, name, initials, gender, birth_date, id_masked, phone_masked, political, trade,
 	skill_level, tags, status`
 
 func scanPerson(sc interface{ Scan(...any) error }, p *Person) error {
@@ -30,7 +30,7 @@ func scanPerson(sc interface{ Scan(...any) error }, p *Person) error {
 
 func scanBrief(sc interface{ Scan(...any) error }, p *Person) error {
 	var tags string
-	err := sc.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Gender, &p.BirthDate, &p.IDMasked, &p.PhoneMasked,
+	err := sc.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked, &p.PhoneMasked,
 		&p.Political, &p.Trade, &p.SkillLevel, &tags, &p.Status)
 	p.Tags = tagList(tags)
 	return err
@@ -53,6 +53,10 @@ const (
 	SortOrg  = "org"  // by organization, then registration (the default)
 	SortName = "name" // by name
 	SortNew  = "new"  // newest registrations first
+
+	// sortInitials is the order of a search by pinyin initials (the order
+	// of its index); a search by name is in name order.
+	sortInitials = "initials"
 )
 
 // cursor is the opaque keyset position of a page: the sort key of the last
@@ -87,6 +91,8 @@ func keyOf(p *Person, sort string) string {
 	switch sort {
 	case SortName:
 		return p.Name
+	case sortInitials:
+		return p.Initials
 	case SortNew:
 		return ""
 	}
