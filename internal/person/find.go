@@ -215,9 +215,10 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
 		where = append(where, "skill_level = "+a.Add(n))
 	}
 	if t := strings.TrimSpace(f.Tag); t != "" {
-		// Checked per row as the subtree is walked (an IN list would first
-		// gather every holder of a common tag in the city).
-		where = append(where, "EXISTS (SELECT 1 FROM person_tags t WHERE t.tag = "+a.Add(t)+" AND t.person_id = people.id)")
+		// An IN list over the tag's index: measured at half the cost of a
+		// per-row EXISTS for a tag held by 8% of the city (the bounded
+		// count still walks ~125,000 rows: see docs/PERFORMANCE.md).
+		where = append(where, "id IN (SELECT person_id FROM person_tags WHERE tag = "+a.Add(t)+")")
 	}
 	switch f.Status {
 	case "all":
