@@ -16,10 +16,11 @@ const pgBatchRows = 200
 // it is called for every returned row, in no promised order.
 //
 // PostgreSQL gets multi-row statements (a round trip saved per row).
-// SQLite gets one prepared single-row statement run per row: the driver
-// binds $n parameters by name, at a cost that grows with their number, so a
-// 5,000-parameter statement costs far more than 200 prepared executions,
-// which have no round trip to save in-process.
+// SQLite gets one prepared single-row statement run per row: SQLite looks
+// each named parameter ($n) up in a list while parsing, at a cost that
+// grows with their number, so a 5,000-parameter statement costs far more
+// than 200 executions of a prepared one, which have no round trip to save
+// in-process.
 func InsertRows(ctx context.Context, tx *Tx, head string, rows [][]any, tail string, scan func(*sql.Rows) error) error {
 	if len(rows) == 0 {
 		return nil

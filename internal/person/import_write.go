@@ -32,7 +32,7 @@ type stored struct {
 }
 
 // existing returns the registered people among hashes, by hash. SQLite
-// binds $n parameters at a cost growing with their number, so it gets
+// parses $n parameters at a cost growing with their number, so it gets
 // short IN lists; PostgreSQL long ones (fewer round trips).
 func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) (map[string]*stored, error) {
 	out := make(map[string]*stored, len(hashes))
