@@ -111,6 +111,9 @@ func loadScale(b *testing.B, name string, scale demo.Scale) *cityEnv {
 func BenchmarkPeopleCity(b *testing.B) {
 	ctx := context.Background()
 	for _, name := range dbtest.Names() {
+		if only := os.Getenv("QG_BENCH_DB"); only != "" && only != name {
+			continue // QG_BENCH_DB=postgres measures one engine (each load takes minutes)
+		}
 		e := loadCity(b, name)
 		first, err := e.people.Find(ctx, e.cadre, person.Filter{Limit: 20})
 		if err != nil {
