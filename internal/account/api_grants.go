@@ -11,7 +11,7 @@ import (
 // apiGrantCreate grants a role to the user; the service enforces scope and 三员分立.
 func (h *Handler) apiGrantCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (h *Handler) apiGrantCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiGrantRevoke(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

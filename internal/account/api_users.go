@@ -57,7 +57,7 @@ func (h *Handler) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 // apiUserGet shows an account with its grants.
 func (h *Handler) apiUserGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

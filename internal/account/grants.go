@@ -13,7 +13,7 @@ import (
 // grantCreate grants a role; refusals come back as field messages on the user page.
 func (h *Handler) grantCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (h *Handler) grantCreate(w http.ResponseWriter, r *http.Request) error {
 		g.ScopeID = h.orgIDByCode(r, code)
 	}
 	_, err = h.Users.GrantRole(ctx, a, g)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		return h.renderUser(w, r, id, http.StatusUnprocessableEntity, fe)
 	}
 	if e, ok := errs.As(err); ok && (e.Kind == errs.Conflict || e.Kind == errs.Forbidden) {
@@ -40,11 +40,11 @@ func (h *Handler) grantCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) grantRevoke(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	gid, err := pathID(r, "gid")
+	gid, err := web.PathID(r, "gid")
 	if err != nil {
 		return err
 	}

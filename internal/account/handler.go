@@ -4,13 +4,9 @@
 package account
 
 import (
-	"net/http"
-	"strconv"
-
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
-	"qinggong/internal/errs"
 	"qinggong/internal/org"
 	"qinggong/internal/web"
 )
@@ -54,22 +50,4 @@ func Routes(r *web.Router, h *Handler) {
 	r.Get("/audit/export", auth.AuditRead, h.auditExport)
 
 	apiRoutes(r, h)
-}
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.ErrNotFound
-	}
-	return id, nil
-}
-
-func fieldErrors(err error) map[string]string {
-	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-		if e.Fields == nil {
-			return map[string]string{}
-		}
-		return e.Fields
-	}
-	return nil
 }

@@ -18,7 +18,7 @@ func (h *Handler) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
 	err := h.Users.ChangeOwnPassword(ctx, a, r.PostFormValue("current"), r.PostFormValue("password"))
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return web.Render(ctx, w, passwordPage(web.NewPage(w, r, web.T(ctx, "password.title"), ""), a.MustChange, fe))

@@ -33,7 +33,7 @@ func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		days = 0
 	}
 	tok, err := h.Users.CreateToken(ctx, auth.ActorFrom(ctx).UserID, r.PostFormValue("name"), time.Duration(days)*24*time.Hour)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		return h.renderTokens(w, r, web.Status(errs.Invalid), "", fe)
 	}
 	if err != nil {
@@ -45,7 +45,7 @@ func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 // tokenRevoke revokes one of the caller's own tokens.
 func (h *Handler) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (h *Handler) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 // (security admin: a lost laptop, a leaked token).
 func (h *Handler) userSignOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

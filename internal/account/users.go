@@ -51,7 +51,7 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) error {
 	code := r.PostFormValue("org_code")
 	in := auth.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), OrgID: h.orgIDByCode(r, code)}
 	id, pw, err := h.Users.CreateUser(ctx, auth.ActorFrom(ctx), in)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return web.Render(ctx, w, userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), in, code, fe))
@@ -75,7 +75,7 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, s
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

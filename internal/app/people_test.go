@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,11 +137,11 @@ func TestPeopleRevealAndExport(t *testing.T) {
 				t.Errorf("export with a wrong password = %d, want 422", res.StatusCode)
 			}
 			res := admin.Do("POST", "/api/v1/people/export", `{"reveal":true,"password":"`+apptest.Password+`"}`)
-			if ids := xlsxColumn(t, res.Body, 1); !contains(ids, e.d2ID) {
+			if ids := xlsxColumn(t, res.Body, 1); !slices.Contains(ids, e.d2ID) {
 				t.Errorf("revealing export ids = %v", ids)
 			}
 			res = admin.Do("POST", "/api/v1/people/export?trade="+url.QueryEscape("钳工"), nil)
-			if ids := xlsxColumn(t, res.Body, 1); contains(ids, e.d2ID) || len(ids) != 2 {
+			if ids := xlsxColumn(t, res.Body, 1); slices.Contains(ids, e.d2ID) || len(ids) != 2 {
 				t.Errorf("masked export ids = %v", ids)
 			}
 			recs, err := e.App.Audit.Find(context.Background(), e.App.DB.R(), audit.Filter{Action: "person.", Limit: 100})
@@ -177,15 +178,6 @@ func TestPeopleRevealAndExport(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // An import through the API: dry run with every kind of bad row, confirm,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,7 +131,7 @@ func TestSelfService(t *testing.T) {
 				t.Errorf("download.json = %d %s", j.StatusCode, j.Body)
 			}
 			x := browser.Get("/me/download.xlsx")
-			if vals := xlsxColumn(t, x.Body, 2); x.StatusCode != 200 || !contains(vals, e.d1ID) || !contains(vals, phone) || contains(vals, e.d2ID) {
+			if vals := xlsxColumn(t, x.Body, 2); x.StatusCode != 200 || !slices.Contains(vals, e.d1ID) || !slices.Contains(vals, phone) || slices.Contains(vals, e.d2ID) {
 				t.Errorf("download.xlsx = %d, values %v", x.StatusCode, vals)
 			}
 			if res := api.Get("/api/v1/me/download"); !strings.Contains(res.Body, e.d1ID) || res.Header.Get("Cache-Control") != "no-store" {

@@ -47,7 +47,7 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 // and cannot change.
 func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 // empty: the term then ends today.
 func (h *Handler) apiEnd(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (h *Handler) cadreList(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		d.Count, err = h.Cadres.Count(ctx, a, f)
 	}
-	if d.Errors = fieldErrors(err); d.Errors == nil && err != nil {
+	if d.Errors = web.FieldErrors(err); d.Errors == nil && err != nil {
 		return err
 	}
 	d.F = f
@@ -58,7 +58,7 @@ func (h *Handler) cadreReport(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		d.R, err = h.Cadres.Report(ctx, auth.ActorFrom(ctx), f)
 	}
-	if d.Errors = fieldErrors(err); d.Errors == nil && err != nil {
+	if d.Errors = web.FieldErrors(err); d.Errors == nil && err != nil {
 		return err
 	}
 	d.F = f

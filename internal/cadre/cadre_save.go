@@ -50,7 +50,7 @@ func (h *Handler) cadreCreate(w http.ResponseWriter, r *http.Request) error {
 		in.OrgID = o.ID
 	}
 	c, err := h.save(fe, in, func() (*Cadre, error) { return h.Cadres.Create(ctx, a, in) })
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		f := formData{Action: "/cadres", Cancel: "/cadres", Title: web.T(ctx, "cadre.add"), In: in, OrgCode: code,
 			Hours: r.PostFormValue("hours_per_week"), Errors: fields}
 		if name, _, err := h.Cadres.PersonName(ctx, a, in.PersonID); err == nil && fields["person_id"] == "" {
@@ -70,7 +70,7 @@ func (h *Handler) cadreCreate(w http.ResponseWriter, r *http.Request) error {
 // shown, not editable.
 func (h *Handler) cadreEdit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (h *Handler) cadreEdit(w http.ResponseWriter, r *http.Request) error {
 // cadreUpdate saves an edit.
 func (h *Handler) cadreUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (h *Handler) cadreUpdate(w http.ResponseWriter, r *http.Request) error {
 	in, fe := formInput(r)
 	in.PersonID, in.OrgID = old.PersonID, old.OrgID
 	c, err := h.save(fe, in, func() (*Cadre, error) { return h.Cadres.Update(ctx, a, id, in) })
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		f := editForm(old, in, r.PostFormValue("hours_per_week"), fields)
 		f.Title = web.T(ctx, "action.edit")
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -130,7 +130,7 @@ func (h *Handler) save(fe errs.Fields, in Input, save func() (*Cadre, error)) (*
 		return nil, merged(fe, more.Err())
 	}
 	c, err := save()
-	if fieldErrors(err) != nil {
+	if web.FieldErrors(err) != nil {
 		return nil, merged(nil, err)
 	}
 	return c, err

@@ -11,7 +11,7 @@ import (
 // part-time checks and, for a writer, the form that ends the term.
 func (h *Handler) cadreShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -35,14 +35,14 @@ func (h *Handler) renderShow(w http.ResponseWriter, r *http.Request, d showData)
 // bad input shows the page again with the messages and changes nothing.
 func (h *Handler) cadreEnd(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	a := auth.ActorFrom(ctx)
 	e := Ending{EndedOn: r.PostFormValue("ended_on"), Reason: r.PostFormValue("end_reason")}
 	c, err := h.Cadres.End(ctx, a, id, e)
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		old, gerr := h.Cadres.Get(ctx, a, id)
 		if gerr != nil {
 			return gerr

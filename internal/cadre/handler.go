@@ -38,15 +38,6 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/cadres/{id}/end", auth.CadreWrite, h.apiEnd)
 }
 
-// pathID reads the numeric {id}; a malformed one is NotFound.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.ErrNotFound
-	}
-	return id, nil
-}
-
 // number reads a non-negative integer parameter; "" is 0.
 func number(fe *errs.Fields, name, v string) int64 {
 	v = strings.TrimSpace(v)
@@ -146,22 +137,11 @@ func formInput(r *http.Request) (Input, errs.Fields) {
 	return in, fe
 }
 
-// fieldErrors returns the field messages of an Invalid error, nil otherwise.
-func fieldErrors(err error) map[string]string {
-	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-		if e.Fields == nil {
-			return map[string]string{}
-		}
-		return e.Fields
-	}
-	return nil
-}
-
 // merged is the form's own field messages together with the service's
 // (the organization's reported on the code typed); an error of another
 // kind is returned as it is.
 func merged(fe errs.Fields, err error) error {
-	fields := fieldErrors(err)
+	fields := web.FieldErrors(err)
 	if err != nil && fields == nil {
 		return err
 	}

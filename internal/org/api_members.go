@@ -11,7 +11,7 @@ import (
 // apiRegionMembers lists a region's member organizations, keyset-paged by code.
 func (h *Handler) apiRegionMembers(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (h *Handler) apiRegionMembers(w http.ResponseWriter, r *http.Request) error
 
 func (h *Handler) apiRegionMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -48,11 +48,11 @@ func (h *Handler) apiRegionMemberAdd(w http.ResponseWriter, r *http.Request) err
 
 func (h *Handler) apiRegionMemberRemove(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	orgID, err := pathID(r, "org")
+	orgID, err := web.PathID(r, "org")
 	if err != nil {
 		return err
 	}

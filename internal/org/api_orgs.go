@@ -23,7 +23,7 @@ func (h *Handler) apiOrgList(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiOrgGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (h *Handler) apiOrgGet(w http.ResponseWriter, r *http.Request) error {
 // apiOrgChildren lists the direct children, with the list's filters.
 func (h *Handler) apiOrgChildren(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (h *Handler) apiOrgChildren(w http.ResponseWriter, r *http.Request) error {
 // apiOrgCount answers the subtree size from the rollup columns.
 func (h *Handler) apiOrgCount(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (h *Handler) apiOrgCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (h *Handler) apiOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiOrgMove(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Handler) apiOrgRestore(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) apiSetStatus(w http.ResponseWriter, r *http.Request,
 	set func(context.Context, *auth.Actor, int64) (*Org, error)) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

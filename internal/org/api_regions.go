@@ -55,7 +55,7 @@ func (h *Handler) apiRegionCreate(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) apiRegionGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (h *Handler) apiRegionGet(w http.ResponseWriter, r *http.Request) error {
 // (the owner does not change).
 func (h *Handler) apiRegionUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

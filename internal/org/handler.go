@@ -2,10 +2,8 @@ package org
 
 import (
 	"net/http"
-	"strconv"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/errs"
 	"qinggong/internal/web"
 )
 
@@ -39,15 +37,6 @@ func Routes(r *web.Router, h *Handler) {
 	apiRoutes(r, h)
 }
 
-// pathID reads a numeric path parameter; a malformed one is NotFound.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.ErrNotFound
-	}
-	return id, nil
-}
-
 // formInput reads an organization form.
 func formInput(r *http.Request) Input {
 	return Input{
@@ -55,17 +44,6 @@ func formInput(r *http.Request) Input {
 		Level: r.PostFormValue("level"), UnitType: r.PostFormValue("unit_type"), District: r.PostFormValue("district"),
 		Address: r.PostFormValue("address"), Contact: r.PostFormValue("contact"), Established: r.PostFormValue("established"),
 	}
-}
-
-// fieldErrors returns the field messages of an Invalid error, nil otherwise.
-func fieldErrors(err error) map[string]string {
-	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-		if e.Fields == nil {
-			return map[string]string{}
-		}
-		return e.Fields
-	}
-	return nil
 }
 
 func (o *Org) input() Input {

@@ -31,7 +31,7 @@ func (h *Handler) orgList(w http.ResponseWriter, r *http.Request) error {
 // orgChildren is the htmx fragment of one page of children.
 func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request) error {
 // orgShow is an organization's page: details, breadcrumbs, children.
 func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // orgMoveForm asks for the code of the new parent.
 func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request) error {
 // orgMove moves the subtree under the organization with the given code.
 func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request) error {
 		target = pg.Orgs[0].ID
 	}
 	_, err = h.Orgs.Move(ctx, a, id, target)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return web.Render(ctx, w, movePage(web.NewPage(w, r, web.T(ctx, "org.move"), "nav.orgs"), o, code, fe))
@@ -57,7 +57,7 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request) error {
 // orgArchive retires an organization (the page asks for confirmation first).
 func (h *Handler) orgArchive(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *Handler) orgArchive(w http.ResponseWriter, r *http.Request) error {
 // orgRestore undoes an archive.
 func (h *Handler) orgRestore(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 // orgNew shows the form for a new child organization.
 func (h *Handler) orgNew(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -33,14 +33,14 @@ func (h *Handler) orgNew(w http.ResponseWriter, r *http.Request) error {
 // orgCreate creates a child organization; invalid input re-renders the form.
 func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	a := auth.ActorFrom(ctx)
 	in := formInput(r)
 	o, err := h.Orgs.Create(ctx, a, id, in)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		parent, perr := h.Orgs.FindByID(ctx, a, id)
 		if perr != nil {
 			return perr
@@ -58,7 +58,7 @@ func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request) error {
 // orgEdit shows the edit form.
 func (h *Handler) orgEdit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -73,14 +73,14 @@ func (h *Handler) orgEdit(w http.ResponseWriter, r *http.Request) error {
 // orgUpdate saves the edit form.
 func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	in := formInput(r)
 	_, err = h.Orgs.Update(ctx, auth.ActorFrom(ctx), id, in)
 	u := "/orgs/" + strconv.FormatInt(id, 10)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		return h.renderForm(w, r, http.StatusUnprocessableEntity, formData{Action: u + "/edit", Cancel: u, Title: web.T(ctx, "action.edit"), In: in, Errors: fe})
 	}
 	if err != nil {

@@ -57,7 +57,7 @@ func (h *Handler) regionCreate(w http.ResponseWriter, r *http.Request) error {
 	orgID, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
 	in := RegionInput{OrgID: orgID, Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
 	rg, err := h.Orgs.CreateRegion(ctx, auth.ActorFrom(ctx), in)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		owners, oerr := h.regionOwners(r)
 		if oerr != nil {
 			return oerr
@@ -89,7 +89,7 @@ func (h *Handler) renderRegion(w http.ResponseWriter, r *http.Request, id int64,
 }
 
 func (h *Handler) regionShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -98,13 +98,13 @@ func (h *Handler) regionShow(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) regionUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	in := RegionInput{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
 	_, err = h.Orgs.UpdateRegion(ctx, auth.ActorFrom(ctx), id, in)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		web.HTML(w)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return web.Render(ctx, w, regionFormPage(web.NewPage(w, r, web.T(ctx, "action.edit"), "nav.regions"), "/regions/"+strconv.FormatInt(id, 10)+"/edit", in, nil, fe))
@@ -117,7 +117,7 @@ func (h *Handler) regionUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) regionMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (h *Handler) regionMemberAdd(w http.ResponseWriter, r *http.Request) error 
 		orgID = pg.Orgs[0].ID
 	}
 	err = h.Orgs.AddMember(ctx, a, id, orgID)
-	if fe := fieldErrors(err); fe != nil {
+	if fe := web.FieldErrors(err); fe != nil {
 		return h.renderRegion(w, r, id, http.StatusUnprocessableEntity, fe, code)
 	}
 	if err != nil {
@@ -139,11 +139,11 @@ func (h *Handler) regionMemberAdd(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) regionMemberRemove(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	orgID, err := pathID(r, "org")
+	orgID, err := web.PathID(r, "org")
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 // apiUpdate replaces a record; a blank id_number or phone keeps the stored one.
 func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiReveal(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (h *Handler) apiReveal(w http.ResponseWriter, r *http.Request) error {
 // the previous page's last entry.
 func (h *Handler) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (h *Handler) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiSkills(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (h *Handler) apiImportStart(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiImportGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func (h *Handler) apiImportGet(w http.ResponseWriter, r *http.Request) error {
 // apiImportRejects pages the rejected rows; ?after= is a row number.
 func (h *Handler) apiImportRejects(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -51,15 +51,6 @@ func Routes(r *web.Router, h *Handler) {
 	selfRoutes(r, h)
 }
 
-// pathID reads a numeric path parameter; a malformed one is NotFound.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.ErrNotFound
-	}
-	return id, nil
-}
-
 // filterFrom reads list filters from a query string (pages, API, export).
 func filterFrom(q url.Values) (Filter, error) {
 	var fe errs.Fields
@@ -139,17 +130,6 @@ func formInput(r *http.Request) (Input, errs.Fields) {
 		in.SkillLevel = n
 	}
 	return in, fe
-}
-
-// fieldErrors returns the field messages of an Invalid error, nil otherwise.
-func fieldErrors(err error) map[string]string {
-	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-		if e.Fields == nil {
-			return map[string]string{}
-		}
-		return e.Fields
-	}
-	return nil
 }
 
 // orgNames names the organizations of a page of people (cached reads).

@@ -1,6 +1,7 @@
 package person
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,7 +76,7 @@ func headerMap(header []string) (map[string]int, errs.Fields) {
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(h), "*"))
 		for _, c := range Columns {
-			if h == c.header || h == c.field || strings.EqualFold(h, c.field) || contains(c.aliases, h) {
+			if h == c.header || h == c.field || strings.EqualFold(h, c.field) || slices.Contains(c.aliases, h) {
 				if _, dup := m[c.field]; !dup {
 					m[c.field] = i
 				}

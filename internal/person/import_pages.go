@@ -82,7 +82,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		j, err = h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data)
 	}
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		return h.renderImportForm(w, r, fields)
 	}
 	if err != nil {
@@ -94,7 +94,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) error {
 // importShow is an import's report; ?part=status is the polled fragment.
 func (h *Handler) importShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (h *Handler) importDiscard(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) importAdvance(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, by *auth.Actor, id int64) (*Job, error)) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (h *Handler) importAdvance(w http.ResponseWriter, r *http.Request, step fun
 
 func (h *Handler) apiImportStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, by *auth.Actor, id int64) (*Job, error)) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func (h *Handler) personLogin(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, in LinkInput, fields map[string]string) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -42,13 +42,13 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 // on the answer, never again) or links an existing account.
 func (h *Handler) personLink(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	in := LinkInput{Login: r.PostFormValue("login"), Existing: r.PostFormValue("existing") != ""}
 	l, err := h.People.LinkLogin(ctx, auth.ActorFrom(ctx), h.Users, id, in)
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		return h.renderLogin(w, r, http.StatusUnprocessableEntity, in, fields)
 	}
 	if err != nil {
@@ -64,7 +64,7 @@ func (h *Handler) personLink(w http.ResponseWriter, r *http.Request) error {
 // personUnlink ends the link; the account stays.
 func (h *Handler) personUnlink(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

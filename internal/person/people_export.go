@@ -16,7 +16,7 @@ import (
 // list with the message.
 func (h *Handler) peopleExport(w http.ResponseWriter, r *http.Request) error {
 	err := h.export(w, r, r.PostFormValue("reveal") != "", r.PostFormValue("password"))
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		for _, msg := range fields {
 			web.SetFlash(w, "error", msg)
 			break

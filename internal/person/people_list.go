@@ -21,7 +21,7 @@ func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		d.Count, err = h.People.Count(ctx, a, f)
 	}
-	if d.Errors = fieldErrors(err); d.Errors == nil && err != nil {
+	if d.Errors = web.FieldErrors(err); d.Errors == nil && err != nil {
 		return err
 	}
 	d.F = f

@@ -29,7 +29,7 @@ func (h *Handler) personCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	in, code, fe := h.readForm(r)
 	p, err := h.saved(fe, func() (*Person, error) { return h.People.Create(ctx, auth.ActorFrom(ctx), in) })
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		f := formData{Action: "/people", Cancel: "/people", Title: web.T(ctx, "person.add"), In: in, OrgCode: code, Errors: fields}
 		return render(w, r, http.StatusUnprocessableEntity, personForm(web.NewPage(w, r, f.Title, "nav.people"), f))
 	}
@@ -43,7 +43,7 @@ func (h *Handler) personCreate(w http.ResponseWriter, r *http.Request) error {
 // (they are kept unless retyped).
 func (h *Handler) personEdit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (h *Handler) personEdit(w http.ResponseWriter, r *http.Request) error {
 // personUpdate saves an edit. A blank ID number or phone keeps the stored one.
 func (h *Handler) personUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (h *Handler) personUpdate(w http.ResponseWriter, r *http.Request) error {
 	in, code, fe := h.readForm(r)
 	in.ClearPhone = r.PostFormValue("clear_phone") != ""
 	p, err := h.saved(fe, func() (*Person, error) { return h.People.Update(ctx, a, id, in) })
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		in.IDNumber, in.Phone = r.PostFormValue("id_number"), r.PostFormValue("phone")
 		f := formData{Action: string(personURL(id, "/edit")), Cancel: string(personURL(id, "")), Title: web.T(ctx, "action.edit"),
 			In: in, OrgCode: code, Editing: true, Errors: fields}
@@ -112,7 +112,7 @@ func (h *Handler) saved(fe errs.Fields, save func() (*Person, error)) (*Person, 
 		return nil, fe.Err()
 	}
 	p, err := save()
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		if msg, ok := fields["org_id"]; ok {
 			delete(fields, "org_id")
 			fields["org_code"] = msg

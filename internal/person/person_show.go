@@ -16,7 +16,7 @@ const timelinePage = 30
 
 // personShow is a person's page: details, skill history, growth record.
 func (h *Handler) personShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (h *Handler) timeline(r *http.Request, id, before int64) ([]activity.Row, s
 // personTimeline is the htmx fragment of the next page of the growth record.
 func (h *Handler) personTimeline(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handler) personTimeline(w http.ResponseWriter, r *http.Request) error {
 // renders the whole page with them.
 func (h *Handler) personReveal(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func (h *Handler) apiSelfConsentWithdraw(w http.ResponseWriter, r *http.Request)
 // or links an existing account (200).
 func (h *Handler) apiLink(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (h *Handler) apiLink(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiUnlink(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (h *Handler) apiUnlink(w http.ResponseWriter, r *http.Request) error {
 // apiPersonConsents is a person's consents, for staff who read the person.
 func (h *Handler) apiPersonConsents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func (h *Handler) selfUpdate(w http.ResponseWriter, r *http.Request) error {
 		upd.Phone = &phone
 	}
 	_, err := h.People.UpdateOwnContact(ctx, a, upd)
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		p, perr := h.People.Self(ctx, a)
 		if perr != nil {
 			return h.notLinked(w, r, perr)

@@ -3,6 +3,7 @@ package person
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -159,29 +160,20 @@ func (s *Service) recordSkill(ctx context.Context, tx *db.Tx, by *auth.Actor, pe
 // writeTags makes the person's tag rows equal to tags (old is what is stored).
 func writeTags(ctx context.Context, tx *db.Tx, id int64, old, tags []string) error {
 	for _, t := range old {
-		if !contains(tags, t) {
+		if !slices.Contains(tags, t) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM person_tags WHERE tag = $1 AND person_id = $2`, t, id); err != nil {
 				return err
 			}
 		}
 	}
 	for _, t := range tags {
-		if !contains(old, t) {
+		if !slices.Contains(old, t) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (tag, person_id) VALUES ($1, $2)`, t, id); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Update changes a person's record. The organization may change only within

@@ -33,13 +33,13 @@ func (h *Handler) transferList(w http.ResponseWriter, r *http.Request) error {
 // input shows the page again with the messages.
 func (h *Handler) transferRequest(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	in := TransferInput{ToOrgCode: r.PostFormValue("to_org_code"), Reason: r.PostFormValue("reason"), Date: r.PostFormValue("transfer_date")}
 	_, err = h.People.RequestTransfer(ctx, auth.ActorFrom(ctx), id, in)
-	if fields := fieldErrors(err); fields != nil {
+	if fields := web.FieldErrors(err); fields != nil {
 		return h.renderShow(w, r, id, in, fields)
 	}
 	if err != nil {
@@ -70,7 +70,7 @@ func (h *Handler) transferCancel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, decide func(int64) error) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (h *Handler) apiTransfers(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiPersonTransfers(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (h *Handler) apiPersonTransfers(w http.ResponseWriter, r *http.Request) err
 
 func (h *Handler) apiTransferGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (h *Handler) apiTransferGet(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiTransferRequest(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ type decisionBody struct {
 
 func (h *Handler) apiTransferStep(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"qinggong/internal/errs"
@@ -113,3 +114,25 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 var errPanic = errs.E(errs.Internal, "err.internal")
+
+// PathID reads a numeric path parameter; a malformed or non-positive one
+// is NotFound, like a missing object.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.ErrNotFound
+	}
+	return id, nil
+}
+
+// FieldErrors returns the field messages of an Invalid error (empty, not
+// nil, when it has none), and nil for any other error.
+func FieldErrors(err error) map[string]string {
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+		if e.Fields == nil {
+			return map[string]string{}
+		}
+		return e.Fields
+	}
+	return nil
+}
