@@ -131,9 +131,12 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		}
 		m.moves[name] = tr.ID
 	}
-	if err := e.App.DB.W().QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, file_data, status, created_at)
-		VALUES ($1, $2, 'x.csv', $3, 'checked', $4) RETURNING id`, m.users["C"], root.ID, []byte("姓名"), time.Now()).Scan(&m.job); err != nil {
+	if err := e.App.DB.W().QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, created_at)
+		VALUES ($1, $2, 'x.csv', 'checked', $3) RETURNING id`, m.users["C"], root.ID, time.Now()).Scan(&m.job); err != nil {
 		t.Fatalf("matrix import job: %v", err)
+	}
+	if _, err := e.App.DB.W().ExecContext(ctx, `INSERT INTO import_files (job_id, data) VALUES ($1, $2)`, m.job, []byte("姓名")); err != nil {
+		t.Fatalf("matrix import file: %v", err)
 	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {

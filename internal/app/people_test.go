@@ -251,8 +251,26 @@ func TestPeopleImportAPI(t *testing.T) {
 			if bad, err := person.CheckRollups(context.Background(), e.App.DB.R()); err != nil || len(bad) > 0 {
 				t.Errorf("rollups: %v %v", bad, err)
 			}
+			// A roster is kept only while its import may still be confirmed.
+			kept := importCSV(t, e.Env, api, csv2)
+			if n := importFiles(t, e.Env); n != 1 {
+				t.Errorf("files kept with one import awaiting confirmation = %d, want 1", n)
+			}
+			api.Do("POST", "/api/v1/imports/"+strconv.FormatInt(kept.ID, 10)+"/discard", nil)
+			if n := importFiles(t, e.Env); n != 0 {
+				t.Errorf("files kept after every import ended = %d, want 0", n)
+			}
 		})
 	}
+}
+
+func importFiles(t *testing.T, e *apptest.Env) int {
+	t.Helper()
+	var n int
+	if err := e.App.DB.R().QueryRowContext(context.Background(), `SELECT count(*) FROM import_files`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func importCSV(t *testing.T, e *apptest.Env, api *apptest.Client, csv string) person.Job {

@@ -3,7 +3,11 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // pgBatchRows is how many rows one PostgreSQL statement carries: one round
@@ -100,4 +104,61 @@ func scanAll(rows *sql.Rows, err error, scan func(*sql.Rows) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// NextIDs reserves n new IDs of table's id column, so that a batch knows
+// its rows' IDs before inserting them (no RETURNING to read back and match
+// up). PostgreSQL draws them from the column's sequence; on SQLite the
+// transaction holds the one writer's lock, so the IDs after the largest
+// are free until it commits.
+func NextIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, n)
+	if tx.Dialect == SQLite {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(&last); err != nil {
+			return nil, err
+		}
+		for i := range n {
+			ids = append(ids, last+1+int64(i))
+		}
+		return ids, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	err = scanAll(rows, err, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		ids = append(ids, id)
+		return err
+	})
+	return ids, err
+}
+
+// CopyRows inserts rows (each holding one value per column of cols) into
+// table: PostgreSQL through COPY, the fastest way in, with no statement
+// to parse per row; SQLite as InsertRows does. Rows are plain inserts: no
+// conflict clause, nothing returned.
+func CopyRows(ctx context.Context, tx *Tx, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if tx.Dialect == SQLite {
+		return InsertRows(ctx, tx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES", rows, "", nil)
+	}
+	// COPY runs on the transaction's own connection, inside it: the
+	// connection is idle between the transaction's statements, and Raw
+	// holds it for the copy alone.
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: copy into %s: not a pgx connection", table)
+		}
+		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		if err == nil && n != int64(len(rows)) {
+			err = fmt.Errorf("db: copy into %s: %d of %d rows", table, n, len(rows))
+		}
+		return err
+	})
 }

@@ -11,6 +11,7 @@ import (
 type Tx struct {
 	*sql.Tx
 	Dialect  Dialect
+	conn     *sql.Conn // the connection the transaction runs on (for COPY)
 	onCommit []func()
 }
 
@@ -21,11 +22,16 @@ func (tx *Tx) OnCommit(f func()) { tx.onCommit = append(tx.onCommit, f) }
 // InTx runs fn in a write transaction and commits when fn returns nil. Any
 // error or panic rolls everything back.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	stx, err := d.write.BeginTx(ctx, nil)
+	conn, err := d.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, Dialect: d.Dialect}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, Dialect: d.Dialect, conn: conn}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

@@ -13,8 +13,9 @@ import (
 // Bulk registers many people at once (demo data, migrations from another
 // system), importBatch per transaction exactly as a confirmed import
 // writes them. Every row must be valid and in the actor's write scope:
-// the first bad row stops it before anything of its batch is written, and
-// the error names the row (0-based) in its Msg.
+// the first bad row (or one naming a person registered outside the scope)
+// stops it before anything of its batch is written, and the error names
+// the row (0-based) in its Msg.
 func (s *Service) Bulk(ctx context.Context, by *auth.Actor, in []Input) (created, updated int, err error) {
 	orgs := map[int64]string{}
 	today := s.now()
@@ -34,13 +35,16 @@ func (s *Service) Bulk(ctx context.Context, by *auth.Actor, in []Input) (created
 				}
 				path, orgs[c.OrgID] = o.Path, o.Path
 			}
-			rows[i] = importRow{no: start + i, c: c, orgPath: path, hash: s.IDIndex(c.IDNumber)}
+			rows[i] = s.prepare(importRow{no: start + i, c: c, orgPath: path, hash: s.IDIndex(c.IDNumber)})
 		}
 		err := s.db.InTx(ctx, func(tx *db.Tx) error {
 			r := newRollup()
-			w, err := s.writeBatch(ctx, tx, by, rows, r)
+			w, bad, err := s.writeBatch(ctx, tx, by, rows, r)
 			if err != nil {
 				return err
+			}
+			if len(bad) > 0 {
+				return &errs.Error{Kind: errs.Invalid, Msg: fmt.Sprintf("row %d", bad[0].Row), Fields: errs.Fields{"id_number": "err.import_elsewhere"}}
 			}
 			if err := r.apply(ctx, tx); err != nil {
 				return err

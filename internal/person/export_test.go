@@ -1,9 +1,19 @@
 package person
 
-// SetNameWalkMin lowers the subtree size from which SQLite walks the name
-// index, so small fixtures take that path too; the returned func restores it.
+import "time"
+
+// SetNameWalkMin lowers the subtree size from which a name-ordered list
+// walks the name index, so small fixtures take that path too; the returned func restores it.
 func SetNameWalkMin(n int64) func() {
 	old := nameWalkMin
 	nameWalkMin = n
 	return func() { nameWalkMin = old }
+}
+
+// SetImportWriteHook makes fn see every import batch's write transaction;
+// the returned func restores the hook.
+func SetImportWriteHook(fn func(rows int, took time.Duration)) func() {
+	old := importWriteHook
+	importWriteHook = fn
+	return func() { importWriteHook = old }
 }

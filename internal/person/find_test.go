@@ -274,5 +274,15 @@ func TestFindByNameBothPlans(t *testing.T) {
 		if got := inOrder(f.cadre1); got != "[周九 张三 王五 钱七]" {
 			t.Errorf("D1 cadre by name = %s", got)
 		}
+		// Searches through the name and initials indexes keep to the scope.
+		for _, q := range []string{"张", "zs", "李", "ls"} {
+			var got []string
+			for _, p := range f.findAll(t, f.cadre1, person.Filter{Query: q}) {
+				got = append(got, p.Name)
+			}
+			if want := map[bool]string{true: "[张三]", false: "[]"}[q == "张" || q == "zs"]; fmt.Sprint(got) != want {
+				t.Errorf("D1 cadre search %q through the index = %v, want %s", q, got, want)
+			}
+		}
 	})
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 	"unicode/utf8"
 
@@ -53,7 +55,7 @@ func (j *Job) Running() bool { return j.Status == JobChecking || j.Status == Job
 const MaxImportBytes = 50 << 20
 
 // importBatch is how many rows one import transaction writes.
-const importBatch = 1000
+const importBatch = 5000
 
 const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, unchanged, error,
 	created_at, finished_at`
@@ -79,9 +81,12 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 	}
 	var j Job
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, file_data, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, data, JobChecking, s.now().UTC()), &j)
+		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, JobChecking, s.now().UTC()), &j)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_files (job_id, data) VALUES ($1, $2)`, j.ID, data); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.upload", ObjectType: "import", ObjectID: j.ID,
@@ -90,7 +95,7 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 	if err != nil {
 		return nil, err
 	}
-	s.background(ctx, func(ctx context.Context) { s.runCheck(ctx, by, j.ID) })
+	s.background(ctx, j.ID, func(ctx context.Context) { s.runCheck(ctx, by, j.ID) })
 	return &j, nil
 }
 
@@ -134,11 +139,18 @@ func cleanFileName(name string) string {
 
 // background runs fn on its own context carrying the request's audit
 // metadata, so that work outlives the request but is still attributed.
-func (s *Service) background(ctx context.Context, fn func(context.Context)) {
+func (s *Service) background(ctx context.Context, job int64, fn func(context.Context)) {
 	bg := audit.WithMeta(context.Background(), audit.MetaFrom(ctx))
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
+		defer func() {
+			// A bug in one import fails that import, not the server.
+			if p := recover(); p != nil {
+				slog.Error("import panicked", "job", job, "panic", p, "stack", string(debug.Stack()))
+				s.fail(bg, job, "err.import_failed")
+			}
+		}()
 		fn(bg)
 	}()
 }
@@ -194,12 +206,10 @@ func (s *Service) advance(ctx context.Context, by *auth.Actor, id int64, from, t
 	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		set := ""
-		if to == JobDiscarded {
-			set = `, file_data = $4, finished_at = $5`
-		}
 		args := []any{to, id, from}
-		if set != "" {
-			args = append(args, []byte{}, s.now().UTC())
+		if to == JobDiscarded {
+			set = `, finished_at = $4`
+			args = append(args, s.now().UTC())
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, done = 0`+set+` WHERE id = $2 AND status = $3`, args...)
 		if err != nil {
@@ -208,13 +218,18 @@ func (s *Service) advance(ctx context.Context, by *auth.Actor, id int64, from, t
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "err.import_state")
 		}
+		if to == JobDiscarded {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM import_files WHERE job_id = $1`, id); err != nil {
+				return err
+			}
+		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: action, ObjectType: "import", ObjectID: id, OrgID: by.OrgID})
 	})
 	if err != nil {
 		return nil, err
 	}
 	if fn != nil {
-		s.background(ctx, fn)
+		s.background(ctx, id, fn)
 	}
 	return s.ImportJob(ctx, by, id)
 }
@@ -225,15 +240,30 @@ func (s *Service) RecoverImports(ctx context.Context) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, error = 'err.import_interrupted', finished_at = $2
 			WHERE status IN ($3, $4)`, JobFailed, s.now().UTC(), JobChecking, JobImporting)
-		return err
+		if err != nil {
+			return err
+		}
+		return dropEndedFiles(ctx, tx)
 	})
 }
 
 // fail ends a job with a catalog key; the cause goes to the caller's log.
 func (s *Service) fail(ctx context.Context, id int64, key string) {
 	_ = s.db.InTx(context.WithoutCancel(ctx), func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4`,
-			JobFailed, key, s.now().UTC(), id)
+		if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, error = $2, finished_at = $3 WHERE id = $4`,
+			JobFailed, key, s.now().UTC(), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM import_files WHERE job_id = $1`, id)
 		return err
 	})
+}
+
+// dropEndedFiles deletes the uploaded files of jobs that can go no
+// further: a roster is kept only while its import may still be confirmed
+// (data minimisation).
+func dropEndedFiles(ctx context.Context, tx *db.Tx) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM import_files WHERE job_id IN (SELECT id FROM import_jobs WHERE status IN ($1, $2, $3))`,
+		JobDone, JobFailed, JobDiscarded)
+	return err
 }

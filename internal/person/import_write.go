@@ -2,7 +2,6 @@ package person
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -12,12 +11,28 @@ import (
 	"qinggong/internal/pii"
 )
 
-// importRow is a checked row ready to be written.
+// importRow is a checked row ready to be written: its identifiers sealed,
+// hashed and masked beforehand (prepare), off the writer's path.
 type importRow struct {
 	no      int
 	c       checked
 	orgPath string
 	hash    string // keyed hash of the ID number
+
+	initials, idMasked     string
+	idSealed, phoneSealed  []byte
+	phoneHash, phoneMasked string
+}
+
+// prepare computes what writing r needs beyond the checked input.
+func (s *Service) prepare(r importRow) importRow {
+	c := r.c
+	r.initials = Initials(c.Name)
+	r.idSealed, r.idMasked = s.seal.Seal(fieldID, c.IDNumber), pii.MaskID(c.IDNumber)
+	if c.Phone != "" {
+		r.phoneSealed, r.phoneHash, r.phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
+	}
+	return r
 }
 
 // written is what a batch did.
@@ -75,33 +90,37 @@ func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) 
 	return out, nil
 }
 
-// same reports whether writing c over p would change nothing.
-func (s *Service) same(p *stored, r importRow) bool {
+// importColumns are the people columns an import writes, in the order
+// writeBatch gives their values.
+var importColumns = strings.Fields(`id org_id org_path name initials gender birth_date id_sealed id_hash id_masked
+	phone_sealed phone_hash phone_masked email ethnicity education political league_joined employer job trade
+	skill_level title tags status notes created_at updated_at`)
+
+// same reports whether writing r over p would change nothing.
+func same(p *stored, r importRow) bool {
 	c := r.c
-	ph := ""
-	if c.Phone != "" {
-		ph = s.PhoneIndex(c.Phone)
-	}
 	return p.OrgPath == r.orgPath && p.Name == c.Name && p.Gender == c.Gender && p.BirthDate == c.BirthDate &&
-		p.phoneHash == ph && p.Email == c.Email && p.Ethnicity == c.Ethnicity && p.Education == c.Education &&
+		p.phoneHash == r.phoneHash && p.Email == c.Email && p.Ethnicity == c.Ethnicity && p.Education == c.Education &&
 		p.Political == c.Political && p.LeagueJoined == c.LeagueJoined && p.Employer == c.Employer && p.Job == c.Job &&
 		p.Trade == c.Trade && p.SkillLevel == c.SkillLevel && p.Title == c.Title && tagColumn(p.Tags) == tagColumn(c.Tags) &&
 		p.Status == c.Status && p.Notes == c.Notes
 }
 
-// writeBatch writes rows in tx: ID numbers not yet registered are inserted
-// in multi-row statements, registered ones updated (the caller has checked
-// they are in the actor's scope), unchanged ones left alone. People counts
-// go into r; skill levels into the history and the activity ledger.
-func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, rows []importRow, r rollup) (written, error) {
+// writeBatch writes rows in tx: ID numbers not yet registered are
+// inserted, registered ones updated, unchanged ones left alone, and rows
+// for people registered outside the actor's write scope refused (returned
+// as rejects). People counts go into r; skill levels into the history and
+// the activity ledger.
+func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, rows []importRow, r rollup) (written, []Reject, error) {
 	var w written
+	var bad []Reject
 	hashes := make([]string, len(rows))
 	for i := range rows {
 		hashes[i] = rows[i].hash
 	}
 	old, err := existing(ctx, tx, tx.Dialect, hashes)
 	if err != nil {
-		return w, err
+		return w, nil, err
 	}
 	now := s.now().UTC()
 	var fresh []importRow
@@ -111,11 +130,13 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 		switch {
 		case !ok:
 			fresh = append(fresh, row)
-		case s.same(p, row):
+		case elsewhere(by, p):
+			bad = append(bad, elsewhereReject(row))
+		case same(p, row):
 			w.unchanged++
 		default:
 			if err := s.updateImported(ctx, tx, &p.Person, row, now, r); err != nil {
-				return w, err
+				return w, nil, err
 			}
 			if row.c.SkillLevel != p.SkillLevel && row.c.SkillLevel > 0 {
 				skills = append(skills, skillRow{person: p.ID, org: row.c.OrgID, path: row.orgPath, change: row.c.Checked(), ledger: true})
@@ -123,77 +144,44 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 			w.updated++
 		}
 	}
-	ids, err := s.insertMany(ctx, tx, fresh, now)
+	ids, err := db.NextIDs(ctx, tx, "people", len(fresh))
 	if err != nil {
-		return w, err
+		return w, nil, err
 	}
+	values := make([][]any, len(fresh))
 	var tagRows [][]any
 	for i, row := range fresh {
-		r.add(row.orgPath, row.c.Status, 1)
-		for _, t := range row.c.Tags {
-			tagRows = append(tagRows, []any{t, ids[i]})
-		}
-		if row.c.SkillLevel > 0 {
-			skills = append(skills, skillRow{person: ids[i], org: row.c.OrgID, path: row.orgPath, change: row.c.Checked()})
-		}
-	}
-	if err := db.InsertRows(ctx, tx, `INSERT INTO person_tags (tag, person_id) VALUES`, tagRows, "", nil); err != nil {
-		return w, err
-	}
-	w.created += len(fresh)
-	return w, s.recordSkills(ctx, tx, by, skills, now)
-}
-
-// insertMany inserts rows and returns their IDs in order.
-func (s *Service) insertMany(ctx context.Context, tx *db.Tx, rows []importRow, now time.Time) ([]int64, error) {
-	values := make([][]any, len(rows))
-	for i, row := range rows {
 		c := row.c
-		var phoneSealed []byte
-		var phoneHash, phoneMasked string
-		if c.Phone != "" {
-			phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
-		}
-		values[i] = []any{c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate,
-			s.seal.Seal(fieldID, c.IDNumber), row.hash, pii.MaskID(c.IDNumber), phoneSealed, phoneHash, phoneMasked,
+		values[i] = []any{ids[i], c.OrgID, row.orgPath, c.Name, row.initials, c.Gender, c.BirthDate,
+			row.idSealed, row.hash, row.idMasked, row.phoneSealed, row.phoneHash, row.phoneMasked,
 			c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
 			tagColumn(c.Tags), c.Status, c.Notes, now, now}
+		r.add(row.orgPath, c.Status, 1)
+		for _, t := range c.Tags {
+			tagRows = append(tagRows, []any{t, ids[i]})
+		}
+		if c.SkillLevel > 0 {
+			skills = append(skills, skillRow{person: ids[i], org: c.OrgID, path: row.orgPath, change: c.Checked()})
+		}
 	}
-	// RETURNING order is not promised by either engine: match by hash.
-	byHash := make(map[string]int64, len(rows))
-	err := db.InsertRows(ctx, tx, `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
-		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
-		league_joined, employer, job, trade, skill_level, title, tags, status, notes, created_at, updated_at) VALUES`,
-		values, `RETURNING id, id_hash`, func(r *sql.Rows) error {
-			var id int64
-			var h string
-			err := r.Scan(&id, &h)
-			byHash[h] = id
-			return err
-		})
-	if err != nil {
-		return nil, err
+	if err := db.CopyRows(ctx, tx, "people", importColumns, values); err != nil {
+		return w, nil, err
 	}
-	ids := make([]int64, len(rows))
-	for i, row := range rows {
-		ids[i] = byHash[row.hash]
+	if err := db.CopyRows(ctx, tx, "person_tags", []string{"tag", "person_id"}, tagRows); err != nil {
+		return w, nil, err
 	}
-	return ids, nil
+	w.created += len(fresh)
+	return w, bad, s.recordSkills(ctx, tx, by, skills, now)
 }
 
 // updateImported rewrites a registered person from an import row.
 func (s *Service) updateImported(ctx context.Context, tx *db.Tx, old *Person, row importRow, now time.Time, r rollup) error {
 	c := row.c
-	var phoneSealed []byte
-	var phoneHash, phoneMasked string
-	if c.Phone != "" {
-		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
-	}
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, name = $3, initials = $4, gender = $5,
 		birth_date = $6, phone_sealed = $7, phone_hash = $8, phone_masked = $9, email = $10, ethnicity = $11, education = $12,
 		political = $13, league_joined = $14, employer = $15, job = $16, trade = $17, skill_level = $18, title = $19, tags = $20,
 		status = $21, notes = $22, updated_at = $23 WHERE id = $24`,
-		c.OrgID, row.orgPath, c.Name, Initials(c.Name), c.Gender, c.BirthDate, phoneSealed, phoneHash, phoneMasked,
+		c.OrgID, row.orgPath, c.Name, row.initials, c.Gender, c.BirthDate, row.phoneSealed, row.phoneHash, row.phoneMasked,
 		c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
 		tagColumn(c.Tags), c.Status, c.Notes, now, old.ID); err != nil {
 		return err
@@ -230,23 +218,22 @@ func (s *Service) recordSkills(ctx context.Context, tx *db.Tx, by *auth.Actor, s
 		uid = by.UserID
 	}
 	today := now.In(shanghai).Format(time.DateOnly)
+	ids, err := db.NextIDs(ctx, tx, "skill_changes", len(skills))
+	if err != nil {
+		return err
+	}
 	values := make([][]any, len(skills))
+	ref := make(map[int64]int64, len(skills)) // person → skill change (one per person per batch)
 	for i := range skills {
 		sk := &skills[i]
 		if sk.change.CertifiedOn == "" {
 			sk.change.CertifiedOn = today
 		}
-		values[i] = []any{sk.person, sk.change.Level, sk.change.CertifiedOn, sk.change.Body, uid, now}
+		values[i] = []any{ids[i], sk.person, sk.change.Level, sk.change.CertifiedOn, sk.change.Body, uid, now}
+		ref[sk.person] = ids[i]
 	}
-	ref := make(map[int64]int64, len(skills)) // person → skill change (one per person per batch)
-	err := db.InsertRows(ctx, tx, `INSERT INTO skill_changes (person_id, level, certified_on, body, recorded_by, recorded_at) VALUES`,
-		values, `RETURNING id, person_id`, func(r *sql.Rows) error {
-			var id, person int64
-			err := r.Scan(&id, &person)
-			ref[person] = id
-			return err
-		})
-	if err != nil {
+	if err := db.CopyRows(ctx, tx, "skill_changes", []string{"id", "person_id", "level", "certified_on", "body", "recorded_by", "recorded_at"},
+		values); err != nil {
 		return err
 	}
 	var entries []activity.Entry
