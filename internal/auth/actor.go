@@ -36,6 +36,8 @@ type Actor struct {
 	// Version is the database's cache version read with the session
 	// (db.VersionSQL); "" when unknown, which bypasses version-tagged caches.
 	Version string
+	// PeopleVersion is the people registry's (db.PeopleVersionSQL), likewise.
+	PeopleVersion string
 }
 
 // Scope is the set of subtrees in which an actor holds a permission.

@@ -77,9 +77,9 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	var expires time.Time
 	var revoked, disabled bool
 	var version string
-	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.disabled, `+db.VersionSQL+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
-		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &disabled, &version)
+	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.disabled, `+db.VersionSQL+`,
+		`+db.PeopleVersionSQL+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
+		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &disabled, &version, &a.PeopleVersion)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, unauth
 	}

@@ -81,6 +81,9 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(FULL)&_pragma=secure_delete(1)&_time_format=sqlite&_timezone=UTC"
 
+// readConns is the size of SQLite's read pool.
+const readConns = 8
+
 func openSQLite(ctx context.Context, path, raw string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty SQLite path")
@@ -110,12 +113,16 @@ func openSQLite(ctx context.Context, path, raw string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxIdleTime(5 * time.Minute)
 	cache := &stmtCache{db: read, m: map[string]*sql.Stmt{}}
 	d := &DB{Dialect: SQLite, read: read, write: write, reader: cache, cache: cache, File: path, URL: raw}
 	if err := d.Ping(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if err := d.noStat4(ctx); err != nil { // from a database analysed before noStat4 existed
 		d.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}

@@ -67,11 +67,55 @@ func (a *Args) List() []any { return a.list }
 // Analyze refreshes the query planner's statistics after a bulk load. On
 // PostgreSQL it vacuums too, which sets the visibility map (index-only scans
 // then skip the heap) and spares the first minutes of serving an autovacuum.
+//
+// On SQLite the statistics keep no samples (see noStat4).
 func (d *DB) Analyze(ctx context.Context) error {
-	q := "ANALYZE"
 	if d.Dialect == Postgres {
-		q = "VACUUM ANALYZE"
+		_, err := d.write.ExecContext(ctx, "VACUUM ANALYZE")
+		return err
 	}
-	_, err := d.write.ExecContext(ctx, q)
+	if _, err := d.write.ExecContext(ctx, "ANALYZE"); err != nil {
+		return err
+	}
+	return d.noStat4(ctx)
+}
+
+// noStat4 deletes SQLite's sampled statistics (sqlite_stat4; modernc's
+// SQLite is built with them) and reloads the rest. With samples, a
+// prepared statement whose plan might depend on a bound value is parsed
+// and planned again every time it runs with new values: a third of a
+// people-list request went to re-preparing its query. The averages in
+// sqlite_stat1 remain, and the queries that need a particular plan say
+// so themselves (see person.searchOrder).
+func (d *DB) noStat4(ctx context.Context) error {
+	var n int
+	if err := d.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if _, err := d.write.ExecContext(ctx, "DELETE FROM sqlite_stat4"); err != nil {
+		return err
+	}
+	// ANALYZE of a system table gathers nothing; it reloads the statistics.
+	if _, err := d.write.ExecContext(ctx, "ANALYZE sqlite_schema"); err != nil {
+		return err
+	}
+	// Idle readers loaded the old ones: close them; new ones load these.
+	d.read.SetMaxIdleConns(0)
+	d.read.SetMaxIdleConns(readConns)
+	return nil
+}
+
+// CustomPlans makes PostgreSQL plan each statement of the transaction q
+// for its own arguments. A prepared statement (pgx prepares every query)
+// otherwise switches after five runs to a generic plan that is kept until
+// the table is next analysed: made while an import was filling an empty
+// table, the ID lookup's generic plan was a sequential scan, and the load
+// slowed to a crawl as the table grew. Bulk writers call it first. SQLite
+// needs nothing.
+func CustomPlans(ctx context.Context, q Q, dialect Dialect) error {
+	if dialect != Postgres {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan")
 	return err
 }

@@ -13,6 +13,18 @@ type Tx struct {
 	Dialect  Dialect
 	conn     *sql.Conn // the connection the transaction runs on (for COPY)
 	onCommit []func()
+	bumps    []string // version counters to bump just before the commit
+}
+
+// bumpAtCommit has the counter key bumped once, as the transaction's last
+// statement.
+func (tx *Tx) bumpAtCommit(key string) {
+	for _, k := range tx.bumps {
+		if k == key {
+			return
+		}
+	}
+	tx.bumps = append(tx.bumps, key)
 }
 
 // OnCommit runs f after the transaction has committed (cache invalidation,
@@ -43,6 +55,11 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}()
 	if err = fn(tx); err != nil {
 		return err
+	}
+	for _, k := range tx.bumps {
+		if err = bumpCounter(ctx, tx, k); err != nil {
+			return err
+		}
 	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)

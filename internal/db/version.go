@@ -16,7 +16,24 @@ const VersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'cache_vers
 // BumpVersion invalidates every version-tagged cache entry on every node
 // once tx commits.
 func BumpVersion(ctx context.Context, tx *Tx) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('cache_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`)
+	return bumpCounter(ctx, tx, "cache_version")
+}
+
+// The people version is a second counter, for caches of what the people
+// registry holds (list pages and their counts). Every write to people
+// bumps it; it is kept apart from the cache version so that registry
+// writes, far more frequent than changes to the tree or to grants, do not
+// empty the organization and grant caches.
+const PeopleVersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'people_version'), '0')`
+
+// BumpPeopleVersion invalidates every cache of people data on every node
+// once tx commits. The counter is written just before the commit, so that
+// on PostgreSQL concurrent writers hold its row lock only while they
+// commit, not for the whole of a long transaction.
+func BumpPeopleVersion(tx *Tx) { tx.bumpAtCommit("people_version") }
+
+func bumpCounter(ctx context.Context, tx *Tx, key string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`, key)
 	return err
 }

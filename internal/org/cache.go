@@ -3,6 +3,8 @@ package org
 import (
 	"context"
 	"sync"
+
+	"qinggong/internal/db"
 )
 
 // orgCache keeps organizations by ID under the database's cache version
@@ -55,7 +57,7 @@ func (s *Service) cachedByID(ctx context.Context, version string, id int64) (*Or
 // older version are never mixed in: a slow request that read an old version
 // simply does not store. Call with mu held.
 func (c *orgCache) reset(version string) {
-	if c.version == "" || newer(version, c.version) || len(c.m) >= maxCachedOrgs || len(c.pages) >= maxCachedPages {
+	if c.version == "" || db.Newer(version, c.version) || len(c.m) >= maxCachedOrgs || len(c.pages) >= maxCachedPages {
 		c.version, c.m, c.pages = version, map[int64]Org{}, map[string]Page{}
 	}
 }
@@ -83,12 +85,4 @@ func (c *orgCache) putPage(version, key string, p Page) {
 	if c.version == version {
 		c.pages[key] = p
 	}
-}
-
-// newer compares two decimal version strings.
-func newer(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) > len(b)
-	}
-	return a > b
 }

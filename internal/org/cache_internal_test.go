@@ -1,6 +1,10 @@
 package org
 
-import "testing"
+import (
+	"testing"
+
+	"qinggong/internal/db"
+)
 
 func TestOrgCacheVersions(t *testing.T) {
 	var c orgCache
@@ -22,7 +26,7 @@ func TestOrgCacheVersions(t *testing.T) {
 		t.Fatal("entries of version 5 survived version 10")
 	}
 	for _, v := range [][2]string{{"10", "9"}, {"100", "99"}, {"2", "1"}} {
-		if !newer(v[0], v[1]) || newer(v[1], v[0]) {
+		if !db.Newer(v[0], v[1]) || db.Newer(v[1], v[0]) {
 			t.Errorf("newer(%s, %s) wrong", v[0], v[1])
 		}
 	}

@@ -19,7 +19,9 @@ import (
 // database and start from a copy of it next time: QG_BENCH_CACHE names a
 // folder for SQLite files; on PostgreSQL the copy is a database named
 // qgbench_<scale> used as a template. Without the variable every run loads
-// afresh, as CI does.
+// afresh, as CI does. Migrations run on the copy, but a change to the demo
+// data or to an existing index needs the cache dropped (rm the folder;
+// DROP DATABASE qgbench_<scale>).
 const envBenchCache = "QG_BENCH_CACHE"
 
 // cachedDB returns the database to load into and whether it already holds

@@ -269,6 +269,12 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 20
 	}
+	key := s.listKey(f, pl)
+	if key != "" {
+		if p, ok := s.pages.Get(peopleVersion(by), key); ok {
+			return p, nil
+		}
+	}
 	order := "org_path, id"
 	switch f.Sort {
 	case SortName, sortInitials:
@@ -308,7 +314,14 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 		last := &p.People[f.Limit-1]
 		p.Next = cursor{key: keyOf(last, f.Sort), id: last.ID}.String()
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Page{}, err
+	}
+	if key != "" {
+		p.People = p.People[:len(p.People):len(p.People)] // a caller's append must not write into the cache
+		s.pages.Put(peopleVersion(by), key, p)
+	}
+	return p, nil
 }
 
 // Count counts the people matching f in the actor's scope: from the rollups
@@ -324,16 +337,29 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 	if err != nil || pl.empty() {
 		return Count{}, err
 	}
+	f.After, f.Limit = "", 0 // one count for every page
+	key := s.listKey(f, pl)
+	if key != "" {
+		if c, ok := s.counts.Get(peopleVersion(by), key); ok {
+			return c, nil
+		}
+	}
+	var c Count
 	if f.Plain() {
-		return s.rollupCount(ctx, pl, f.Status)
+		c, err = s.rollupCount(ctx, pl, f.Status)
+	} else {
+		var n int64
+		err = s.db.R().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people WHERE `+where+` LIMIT `+
+			a.Add(CountCap+1)+`) t`, a.List()...).Scan(&n)
+		c = Count{N: min(n, CountCap), Capped: n > CountCap}
 	}
-	var n int64
-	err = s.db.R().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people WHERE `+where+` LIMIT `+
-		a.Add(CountCap+1)+`) t`, a.List()...).Scan(&n)
-	if n > CountCap {
-		return Count{N: CountCap, Capped: true}, err
+	if err != nil {
+		return Count{}, err
 	}
-	return Count{N: n}, err
+	if key != "" {
+		s.counts.Put(peopleVersion(by), key, c)
+	}
+	return c, nil
 }
 
 // rollupCount sums the kept counts of the place's subtrees.

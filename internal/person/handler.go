@@ -1,6 +1,7 @@
 package person
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -153,4 +154,13 @@ func render(w http.ResponseWriter, r *http.Request, status int, c templ.Componen
 	web.HTML(w)
 	w.WriteHeader(status)
 	return web.Render(r.Context(), w, c)
+}
+
+// labels are the list's column names, looked up once per table rather
+// than once per cell (each row repeats them for the phone layout).
+type labels struct{ name, gender, age, id, org, trade, skill, political string }
+
+func columnLabels(ctx context.Context) labels {
+	return labels{web.T(ctx, "pf.name"), web.T(ctx, "pf.gender"), web.T(ctx, "person.age"), web.T(ctx, "pf.id_number"),
+		web.T(ctx, "pf.org_id"), web.T(ctx, "pf.trade"), web.T(ctx, "pf.skill_level"), web.T(ctx, "pf.political")}
 }

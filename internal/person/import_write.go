@@ -114,6 +114,10 @@ func same(p *stored, r importRow) bool {
 func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, rows []importRow, r rollup) (written, []Reject, error) {
 	var w written
 	var bad []Reject
+	if err := db.CustomPlans(ctx, tx, tx.Dialect); err != nil {
+		return w, nil, err
+	}
+	db.BumpPeopleVersion(tx)
 	hashes := make([]string, len(rows))
 	for i := range rows {
 		hashes[i] = rows[i].hash

@@ -75,6 +75,7 @@ func (s *Service) LinkLogin(ctx context.Context, by *auth.Actor, users *auth.Ser
 		return nil, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		db.BumpPeopleVersion(tx)
 		res, err := tx.ExecContext(ctx, `UPDATE people SET user_id = $1 WHERE id = $2 AND user_id IS NULL`, out.UserID, p.ID)
 		if db.IsUniqueViolation(err) {
 			return (errs.Fields{"login": "err.link_taken"}).Err()
@@ -166,6 +167,7 @@ func (s *Service) UnlinkLogin(ctx context.Context, by *auth.Actor, personID int6
 		return errs.E(errs.Conflict, "err.link_none")
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		db.BumpPeopleVersion(tx)
 		res, err := tx.ExecContext(ctx, `UPDATE people SET user_id = NULL WHERE id = $1 AND user_id = $2`, p.ID, p.UserID)
 		if err != nil {
 			return err

@@ -59,6 +59,7 @@ func (r rollup) apply(ctx context.Context, tx *db.Tx) error {
 // are rewritten and the subtree's counts leave the old ancestors and join
 // the new ones (ancestors on both chains keep theirs).
 func (s *Service) orgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
+	db.BumpPeopleVersion(tx)
 	for _, q := range []string{
 		`UPDATE people SET org_path = CAST($1 AS TEXT) || substr(org_path, $2) WHERE org_path >= $3 AND org_path < $4`,
 		`UPDATE transfers SET to_path = CAST($1 AS TEXT) || substr(to_path, $2) WHERE to_path >= $3 AND to_path < $4`,

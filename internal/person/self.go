@@ -162,6 +162,7 @@ func (s *Service) UpdateOwnContact(ctx context.Context, by *auth.Actor, upd Cont
 			return nil
 		}
 		set = append(set, "updated_at = "+a.Add(s.now().UTC()))
+		db.BumpPeopleVersion(tx)
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET `+strings.Join(set, ", ")+` WHERE id = `+a.Add(p.ID), a.List()...); err != nil {
 			return err
 		}

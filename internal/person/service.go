@@ -24,6 +24,10 @@ type Service struct {
 	seal  *pii.Sealer
 	now   func() time.Time
 	jobs  sync.WaitGroup // background import phases
+
+	// List pages and counts under the people version (list_cache.go).
+	pages  *db.VersionCache[Page]
+	counts *db.VersionCache[Count]
 }
 
 // New returns a Service; now may be nil for time.Now.
@@ -31,7 +35,8 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, seal *pii.Sealer, now func()
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: d, audit: a, orgs: orgs, seal: seal, now: now}
+	s := &Service{db: d, audit: a, orgs: orgs, seal: seal, now: now,
+		pages: db.NewVersionCache[Page](maxCachedLists), counts: db.NewVersionCache[Count](maxCachedLists)}
 	orgs.OnMove(s.orgMoved)
 	return s
 }
@@ -114,6 +119,7 @@ func uniqueErr(err error) error {
 // that happened in the registry, and the ledger counts what happens (a
 // mass import would otherwise show up as a wave of activity).
 func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c checked, orgPath string, r rollup) (int64, error) {
+	db.BumpPeopleVersion(tx)
 	now := s.now().UTC()
 	var phoneSealed []byte
 	var phoneHash, phoneMasked string
@@ -237,6 +243,7 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 // update rewrites old with c (already checked), keeping the skill history
 // and rollups in step.
 func (s *Service) update(ctx context.Context, tx *db.Tx, by *auth.Actor, old *Person, c checked, orgPath string, r rollup) error {
+	db.BumpPeopleVersion(tx)
 	var phoneSealed []byte
 	var phoneHash, phoneMasked string
 	if c.Phone != "" {

@@ -221,6 +221,7 @@ func (s *Service) moveTransferred(ctx context.Context, tx *db.Tx, t *Transfer, n
 	if p.OrgID != t.FromOrgID {
 		return errs.E(errs.Conflict, "err.transfer_moved")
 	}
+	db.BumpPeopleVersion(tx)
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, updated_at = $3 WHERE id = $4`,
 		t.ToOrgID, t.ToPath, now, p.ID); err != nil {
 		return err
