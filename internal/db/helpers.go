@@ -104,18 +104,3 @@ func (d *DB) noStat4(ctx context.Context) error {
 	d.read.SetMaxIdleConns(readConns)
 	return nil
 }
-
-// CustomPlans makes PostgreSQL plan each statement of the transaction q
-// for its own arguments. A prepared statement (pgx prepares every query)
-// otherwise switches after five runs to a generic plan that is kept until
-// the table is next analysed: made while an import was filling an empty
-// table, the ID lookup's generic plan was a sequential scan, and the load
-// slowed to a crawl as the table grew. Bulk writers call it first. SQLite
-// needs nothing.
-func CustomPlans(ctx context.Context, q Q, dialect Dialect) error {
-	if dialect != Postgres {
-		return nil
-	}
-	_, err := q.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan")
-	return err
-}

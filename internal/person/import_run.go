@@ -202,22 +202,7 @@ func (s *Service) dropElsewhere(ctx context.Context, by *auth.Actor, b batch) (b
 	for i := range b.ok {
 		hashes[i] = b.ok[i].hash
 	}
-	var old map[string]*stored
-	lookup := func(q db.Q) (err error) {
-		old, err = existing(ctx, q, s.db.Dialect, hashes)
-		return err
-	}
-	var err error
-	if s.db.Dialect == db.Postgres {
-		err = s.db.ReadTx(ctx, func(q db.Q) error { // a transaction for CustomPlans
-			if err := db.CustomPlans(ctx, q, db.Postgres); err != nil {
-				return err
-			}
-			return lookup(q)
-		})
-	} else {
-		err = lookup(s.db.R()) // through the prepared-statement cache
-	}
+	old, err := existing(ctx, s.db.R(), s.db.Dialect, hashes)
 	if err != nil {
 		return b, err
 	}
