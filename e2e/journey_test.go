@@ -60,10 +60,14 @@ func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 	return v
 }
 
-// open navigates to path and waits for sel to be visible.
+// open navigates to path and waits for sel to be visible and for htmx to
+// settle: content htmx swaps in is visible some 20 ms before htmx binds
+// its triggers, and a click in between (a toggle of a tree node, say) is
+// lost.
 func (b *browser) open(path, sel string) {
 	b.t.Helper()
 	b.run("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS(sel)))
+	b.waitPage("htmx settled on "+path, "document.querySelector('.htmx-request, .htmx-settling, .htmx-added, .htmx-swapping') === null")
 }
 
 // waitPage waits until the location's path satisfies the JavaScript
