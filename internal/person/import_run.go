@@ -165,11 +165,11 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 			sort.Slice(reasons, func(i, j int) bool { return fieldOrder(reasons[i].Field) < fieldOrder(reasons[j].Field) })
 			b.bad = append(b.bad, Reject{Row: row.No, Name: clip(in.Name, 50), Reasons: reasons})
 		} else {
-			r := importRow{no: row.No, c: c, orgPath: ref.path, hash: hash}
+			ok := importRow{no: row.No, c: c, orgPath: ref.path, hash: hash}
 			if write {
-				r = s.prepare(r)
+				ok = s.prepare(ok)
 			}
-			b.ok = append(b.ok, r)
+			b.ok = append(b.ok, ok)
 		}
 		if b.rows >= importBatch {
 			if err := emit(b); err != nil {
