@@ -32,3 +32,22 @@ func (d *DB) Migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// migrateTo applies the migrations up to and including version (tests of a
+// migration start from the schema before it).
+func (d *DB) migrateTo(ctx context.Context, version int64) error {
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+d.Dialect.String())
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, d.write, sub)
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}

@@ -2,6 +2,9 @@ package pii
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -157,5 +160,23 @@ func TestEverySingleChangeRefused(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The index is HMAC-SHA256 over field, a zero byte and the value, its first
+// 128 bits in hex: stored indexes (and migration 00007, which cut the
+// earlier 256-bit ones to this) depend on exactly this form.
+func TestIndexIsTruncatedHMAC(t *testing.T) {
+	mac := bytes.Repeat([]byte{9}, 32)
+	s, err := NewSealer(1, bytes.Repeat([]byte{7}, 32), mac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hmac.New(sha256.New, mac)
+	h.Write([]byte("person.id_number\x00110101199003074514"))
+	full := hex.EncodeToString(h.Sum(nil))
+	got := s.Index("person.id_number", "110101199003074514")
+	if len(got) != 2*IndexBytes || got != full[:32] {
+		t.Errorf("Index = %s, want the first 32 characters of %s", got, full)
 	}
 }

@@ -82,6 +82,16 @@ func Names() []string {
 // Open returns a fresh, migrated database of the named kind, closed when the test ends.
 func Open(t testing.TB, name string) *db.DB {
 	t.Helper()
+	d := OpenBare(t, name)
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatalf("dbtest: migrate %s: %v", name, err)
+	}
+	return d
+}
+
+// OpenBare is Open without the migrations (for tests of a migration).
+func OpenBare(t testing.TB, name string) *db.DB {
+	t.Helper()
 	ctx := context.Background()
 	var d *db.DB
 	var err error
@@ -118,9 +128,6 @@ func Open(t testing.TB, name string) *db.DB {
 		t.Fatalf("dbtest: open %s: %v", name, err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := d.Migrate(ctx); err != nil {
-		t.Fatalf("dbtest: migrate %s: %v", name, err)
-	}
 	return d
 }
 
