@@ -262,3 +262,16 @@ func (g *personGen) work(in *person.Input, u *node, age int, birth time.Time) {
 		in.SkillBody = in.Employer + "职业技能等级认定中心" // enterprises certify their own
 	}
 }
+
+// Names returns n personal names drawn as the demo draws them (surnames by
+// their frequency, given names of one or two characters), from seed: for
+// benchmarks whose rows must look like a real roster, whose names land
+// all over the name indexes.
+func Names(seed int64, n int) []string {
+	g := newPersonGen(seed, time.Now())
+	out := make([]string, n)
+	for i := range out {
+		out[i] = g.name()
+	}
+	return out
+}
