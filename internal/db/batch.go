@@ -126,7 +126,8 @@ func NextIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) 
 		}
 		return ids, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq) s,
+		generate_series(1, $2)`, table, n)
 	err = scanAll(rows, err, func(r *sql.Rows) error {
 		var id int64
 		err := r.Scan(&id)

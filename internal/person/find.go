@@ -253,6 +253,19 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 	if err != nil {
 		return Page{}, err
 	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 20
+	}
+	// Before any other work: only pages of valid filters are stored, so a
+	// hit needs neither the checks nor searchOrder's query again.
+	var key string
+	if !pl.empty() {
+		if key = s.listKey(f, pl); key != "" {
+			if p, ok := s.pages.Get(peopleVersion(by), key); ok {
+				return p, nil
+			}
+		}
+	}
 	f.Sort = s.searchOrder(ctx, f, &pl)
 	var a db.Args
 	where, err := s.conditions(f, pl, &a)
@@ -265,15 +278,6 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 	}
 	if pl.empty() {
 		return Page{People: []Person{}}, nil
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 20
-	}
-	key := s.listKey(f, pl)
-	if key != "" {
-		if p, ok := s.pages.Get(peopleVersion(by), key); ok {
-			return p, nil
-		}
 	}
 	order := "org_path, id"
 	switch f.Sort {
@@ -331,18 +335,20 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 	if err != nil {
 		return Count{}, err
 	}
+	f.After, f.Limit = "", 0 // one count for every page
+	var key string
+	if !pl.empty() {
+		if key = s.listKey(f, pl); key != "" { // as in find: before any other work
+			if c, ok := s.counts.Get(peopleVersion(by), key); ok {
+				return c, nil
+			}
+		}
+	}
 	s.searchOrder(ctx, f, &pl) // the same plan as the page's
 	var a db.Args
 	where, err := s.conditions(f, pl, &a)
 	if err != nil || pl.empty() {
 		return Count{}, err
-	}
-	f.After, f.Limit = "", 0 // one count for every page
-	key := s.listKey(f, pl)
-	if key != "" {
-		if c, ok := s.counts.Get(peopleVersion(by), key); ok {
-			return c, nil
-		}
 	}
 	var c Count
 	if f.Plain() {

@@ -84,15 +84,9 @@ func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) 
 	for rows.Next() {
 		var p stored
 		var hash string
-		var tags string
-		err := rows.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked,
-			&p.PhoneMasked, &p.Email, &p.Ethnicity, &p.Education, &p.Political, &p.LeagueJoined, &p.Employer, &p.Job,
-			&p.Trade, &p.SkillLevel, &p.Title, &tags, &p.Status, &p.Notes, &p.UserID, &p.CreatedAt, &p.UpdatedAt,
-			&hash, &p.phoneHash)
-		if err != nil {
+		if err := scanPerson(rows, &p.Person, &hash, &p.phoneHash); err != nil {
 			return nil, err
 		}
-		p.Tags = tagList(tags)
 		out[hash] = &p
 	}
 	return out, rows.Err()

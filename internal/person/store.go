@@ -19,11 +19,13 @@ const columns = `id, org_id, org_path, name, initials, gender, birth_date, id_ma
 const briefColumns = `id, org_id, org_path, name, initials, gender, birth_date, id_masked, phone_masked, political, trade,
 	skill_level, tags, status`
 
-func scanPerson(sc interface{ Scan(...any) error }, p *Person) error {
+// scanPerson scans a row of columns, then into extra any columns the
+// query selects after them.
+func scanPerson(sc interface{ Scan(...any) error }, p *Person, extra ...any) error {
 	var tags string
-	err := sc.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked, &p.PhoneMasked,
+	err := sc.Scan(append([]any{&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked, &p.PhoneMasked,
 		&p.Email, &p.Ethnicity, &p.Education, &p.Political, &p.LeagueJoined, &p.Employer, &p.Job, &p.Trade, &p.SkillLevel,
-		&p.Title, &tags, &p.Status, &p.Notes, &p.UserID, &p.CreatedAt, &p.UpdatedAt)
+		&p.Title, &tags, &p.Status, &p.Notes, &p.UserID, &p.CreatedAt, &p.UpdatedAt}, extra...)...)
 	p.Tags = tagList(tags)
 	return err
 }
