@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,8 +66,12 @@ func cachedDB(b *testing.B, name string, scale demo.Scale) (*db.DB, bool) {
 			_, err := a.Exec(`CREATE DATABASE "` + run + `" TEMPLATE ` + tmpl)
 			return err
 		})
+		var u string
 		if err == nil {
-			d, err = db.Open(ctx, dbURL(server, run))
+			u, err = dbtest.DatabaseURL(server, run)
+		}
+		if err == nil {
+			d, err = db.Open(ctx, u)
 		}
 	}
 	if err != nil {
@@ -118,15 +121,6 @@ func pgAdmin(server string, fn func(*sql.DB) error) error {
 	}
 	defer a.Close()
 	return fn(a)
-}
-
-func dbURL(server, name string) string {
-	u, err := url.Parse(server)
-	if err != nil {
-		return server
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func openFile(path string) (*os.File, bool) {

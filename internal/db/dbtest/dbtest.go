@@ -62,13 +62,17 @@ func preparePostgres(server string) {
 		pgDBName = ""
 		return
 	}
+	pgURL, pgErr = DatabaseURL(server, pgDBName)
+}
+
+// DatabaseURL is the PostgreSQL server URL with the database name replaced.
+func DatabaseURL(server, name string) (string, error) {
 	u, err := url.Parse(server)
 	if err != nil {
-		pgErr = err
-		return
+		return "", err
 	}
-	u.Path = "/" + pgDBName
-	pgURL = u.String()
+	u.Path = "/" + name
+	return u.String(), nil
 }
 
 // Names lists the databases tests run on here.
