@@ -138,6 +138,7 @@ func BenchmarkPeopleCity(b *testing.B) {
 			{"district/age_filter", e.cadre, person.Filter{Limit: 20, AgeMin: 20, AgeMax: 25}, true},
 			{"city/tag_filter", e.admin, person.Filter{Limit: 20, Tag: person.TagBuilder}, true},
 			{"district/search_surname", e.cadre, person.Filter{Limit: 20, Query: surname}, true},
+			{"district/search_one_initial", e.cadre, person.Filter{Limit: 20, Query: initials[:1]}, true},
 			{"district/search_full_name", e.cadre, person.Filter{Limit: 20, Query: e.sample.Name}, true},
 			{"district/search_initials", e.cadre, person.Filter{Limit: 20, Query: initials}, true},
 			{"city/search_initials", e.admin, person.Filter{Limit: 20, Query: initials}, true},

@@ -38,7 +38,7 @@ func (s *Service) Export(ctx context.Context, by *auth.Actor, f Filter, reveal b
 		return nil, err
 	}
 	var a db.Args
-	where, err := s.conditions(f, pl, &a)
+	where, err := s.conditions(f, pl, &a, false)
 	if err != nil {
 		return nil, err
 	}

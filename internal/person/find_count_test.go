@@ -120,6 +120,12 @@ func TestCount(t *testing.T) {
 				{"CadreMale", f.cadre1, person.Filter{Gender: person.Male}, 4},
 				{"CadreQuery", f.cadre1, person.Filter{Query: "工"}, 8},
 				{"CadreQueryB1", f.cadre1, person.Filter{Query: "工", Under: f.b1.ID}, 4},
+				// One character or letter is counted through the first-character indexes.
+				{"CadreInitial", f.cadre1, person.Filter{Query: "g"}, 8},
+				{"CadreInitialUpper", f.cadre1, person.Filter{Query: " G "}, 8},
+				{"QueryMale", f.admin, person.Filter{Query: "工", Gender: person.Male}, 6},
+				{"OtherSurname", f.admin, person.Filter{Query: "王"}, 0},
+				{"TwoCharacters", f.cadre1, person.Filter{Query: "工0"}, 7}, // 工00…工09 but 工02, 工05, 工08 (D2)
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					c := f.counted(t, tc.by, tc.fl)
