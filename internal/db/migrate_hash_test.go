@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -9,9 +10,9 @@ import (
 	"qinggong/internal/db/dbtest"
 )
 
-// Keyed hashes stored at 64 characters before migration 00007 become their
-// first 32, which is what pii.Sealer.Index computes now; empty phone
-// hashes stay empty.
+// Keyed hashes stored at 64 hexadecimal characters before migration 00007
+// become their first 32 and then (00010) the 16 bytes those encode, which
+// is what pii.Sealer.Index computes now; empty phone hashes stay empty.
 func TestMigrationShortensIndexHashes(t *testing.T) {
 	for _, name := range dbtest.Names() {
 		t.Run(name, func(t *testing.T) {
@@ -45,11 +46,11 @@ func TestMigrationShortensIndexHashes(t *testing.T) {
 			defer rows.Close()
 			var got []string
 			for rows.Next() {
-				var h, p string
+				var h, p []byte
 				if err := rows.Scan(&h, &p); err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, h+"|"+p)
+				got = append(got, hex.EncodeToString(h)+"|"+hex.EncodeToString(p))
 			}
 			want := []string{ids[0][:32] + "|" + phone[:32], ids[1][:32] + "|"}
 			if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {

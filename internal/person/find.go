@@ -180,7 +180,7 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args, count bool) (string
 		case looksLikeID(q):
 			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
 		case len(q) == 11 && isDigits(q):
-			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q))+" AND phone_hash <> ''") // the partial index's condition
+			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q))+" AND length(phone_hash) > 0") // the partial index's condition
 		case count && headSearch(q) && isLetters(q):
 			where = append(where, "substr(initials, 1, 1) = "+a.Add(strings.ToLower(q)))
 		case count && headSearch(q):

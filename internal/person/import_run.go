@@ -16,6 +16,7 @@ import (
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
+	"qinggong/internal/pii"
 	"qinggong/internal/sheet"
 )
 
@@ -118,7 +119,7 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 		return sheet.ErrNoHeader
 	}
 	orgs := map[string]orgRef{}
-	seen := map[string]int{} // ID hash → first row
+	seen := map[pii.Hash]int{} // ID hash → first row
 	today := s.now()
 	var b batch
 	for {
@@ -152,7 +153,7 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 				reasons = append(reasons, Reason{Field: k, Key: v})
 			}
 		}
-		var hash string
+		var hash pii.Hash
 		if _, bad := ce["id_number"]; !bad && c.IDNumber != "" {
 			hash = s.IDIndex(c.IDNumber)
 			if first, dup := seen[hash]; dup {
@@ -198,7 +199,7 @@ func (s *Service) dropElsewhere(ctx context.Context, by *auth.Actor, b batch) (b
 	if len(b.ok) == 0 {
 		return b, nil
 	}
-	hashes := make([]string, len(b.ok))
+	hashes := make([]pii.Hash, len(b.ok))
 	for i := range b.ok {
 		hashes[i] = b.ok[i].hash
 	}

@@ -2,6 +2,7 @@ package person
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
@@ -18,11 +19,12 @@ type importRow struct {
 	no      int
 	c       checked
 	orgPath string
-	hash    string // keyed hash of the ID number
+	hash    pii.Hash // keyed hash of the ID number
 
-	initials, idMasked     string
-	idSealed, phoneSealed  []byte
-	phoneHash, phoneMasked string
+	initials, idMasked    string
+	idSealed, phoneSealed []byte
+	phoneHash             pii.Hash
+	phoneMasked           string
 }
 
 // prepare computes what writing r needs beyond the checked input.
@@ -44,12 +46,13 @@ type written struct {
 // stored is what a batch needs to know of a person already registered.
 type stored struct {
 	Person
-	phoneHash string
+	phoneHash pii.Hash
 }
 
 // existing returns the registered people among hashes, by hash, in one
 // statement whatever their number: the hashes go in as one argument (a
-// JSON array read by json_each on SQLite, a text[] on PostgreSQL), so the
+// JSON array of hexadecimal strings that json_each and unhex read on
+// SQLite, a bytea[] on PostgreSQL), so the
 // statement's text never changes. On PostgreSQL that also keeps the plan
 // sound: pgx prepares every statement, and the generic plan of a lookup
 // with 500 parameters, made while the demo loader was filling an empty
@@ -57,24 +60,24 @@ type stored struct {
 // is off on these machines, so no ANALYZE replanned it); `= ANY($1)` is
 // planned as an index scan. Forcing custom plans instead cost a third of
 // the import's time in planning.
-func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) (map[string]*stored, error) {
-	out := make(map[string]*stored, len(hashes))
+func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []pii.Hash) (map[pii.Hash]*stored, error) {
+	out := make(map[pii.Hash]*stored, len(hashes))
 	if len(hashes) == 0 {
 		return out, nil
 	}
-	in, arg := `SELECT value FROM json_each($1)`, any(nil)
+	where, arg := `id_hash = ANY($1)`, any(nil)
 	if dialect == db.Postgres {
-		arg = hashes
+		raw := make([][]byte, len(hashes))
+		for i := range hashes {
+			raw[i] = hashes[i][:]
+		}
+		arg = raw
 	} else {
-		j, err := json.Marshal(hashes)
+		j, err := json.Marshal(hexes(hashes))
 		if err != nil {
 			return nil, err
 		}
-		arg = string(j)
-	}
-	where := `id_hash IN (` + in + `)`
-	if dialect == db.Postgres {
-		where = `id_hash = ANY($1)`
+		where, arg = `id_hash IN (SELECT unhex(value) FROM json_each($1))`, string(j)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+columns+`, id_hash, phone_hash FROM people WHERE `+where, arg)
 	if err != nil {
@@ -83,13 +86,22 @@ func existing(ctx context.Context, q db.Q, dialect db.Dialect, hashes []string) 
 	defer rows.Close()
 	for rows.Next() {
 		var p stored
-		var hash string
+		var hash pii.Hash
 		if err := scanPerson(rows, &p.Person, &hash, &p.phoneHash); err != nil {
 			return nil, err
 		}
 		out[hash] = &p
 	}
 	return out, rows.Err()
+}
+
+// hexes writes hashes in hexadecimal, as SQLite's unhex reads them.
+func hexes(hashes []pii.Hash) []string {
+	out := make([]string, len(hashes))
+	for i := range hashes {
+		out[i] = hex.EncodeToString(hashes[i][:])
+	}
+	return out
 }
 
 // importColumns are the people columns an import writes, in the order
@@ -117,7 +129,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 	var w written
 	var bad []Reject
 	db.BumpPeopleVersion(tx)
-	hashes := make([]string, len(rows))
+	hashes := make([]pii.Hash, len(rows))
 	for i := range rows {
 		hashes[i] = rows[i].hash
 	}

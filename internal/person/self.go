@@ -134,7 +134,8 @@ func (s *Service) UpdateOwnContact(ctx context.Context, by *auth.Actor, upd Cont
 		return nil, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var phoneHash, email string
+		var phoneHash pii.Hash
+		var email string
 		if err := tx.QueryRowContext(ctx, `SELECT phone_hash, email FROM people WHERE id = $1 AND user_id = $2`,
 			p.ID, by.UserID).Scan(&phoneHash, &email); err != nil {
 			if errors.Is(err, db.ErrNoRows) {
@@ -145,9 +146,10 @@ func (s *Service) UpdateOwnContact(ctx context.Context, by *auth.Actor, upd Cont
 		var set []string
 		var a db.Args
 		var changed []string
-		if upd.Phone != nil && ((*upd.Phone == "" && phoneHash != "") || (*upd.Phone != "" && s.PhoneIndex(*upd.Phone) != phoneHash)) {
+		if upd.Phone != nil && ((*upd.Phone == "" && !phoneHash.IsZero()) || (*upd.Phone != "" && s.PhoneIndex(*upd.Phone) != phoneHash)) {
 			var sealed []byte
-			var hash, masked string
+			var hash pii.Hash
+			var masked string
 			if *upd.Phone != "" {
 				sealed, hash, masked = s.seal.Seal(fieldPhone, *upd.Phone), s.PhoneIndex(*upd.Phone), pii.MaskMobile(*upd.Phone)
 			}

@@ -48,10 +48,10 @@ const (
 )
 
 // IDIndex is the keyed hash of an ID-card number (for exact search).
-func (s *Service) IDIndex(number string) string { return s.seal.Index(fieldID, number) }
+func (s *Service) IDIndex(number string) pii.Hash { return s.seal.Index(fieldID, number) }
 
 // PhoneIndex is the keyed hash of a mobile number.
-func (s *Service) PhoneIndex(phone string) string { return s.seal.Index(fieldPhone, phone) }
+func (s *Service) PhoneIndex(phone string) pii.Hash { return s.seal.Index(fieldPhone, phone) }
 
 // Activity kinds this module writes to the ledger (the growth record).
 // Registration itself is not an activity (it would count as youth work in
@@ -122,7 +122,8 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c check
 	db.BumpPeopleVersion(tx)
 	now := s.now().UTC()
 	var phoneSealed []byte
-	var phoneHash, phoneMasked string
+	var phoneHash pii.Hash
+	var phoneMasked string
 	if c.Phone != "" {
 		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
 	}
@@ -245,7 +246,8 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 func (s *Service) update(ctx context.Context, tx *db.Tx, by *auth.Actor, old *Person, c checked, orgPath string, r rollup) error {
 	db.BumpPeopleVersion(tx)
 	var phoneSealed []byte
-	var phoneHash, phoneMasked string
+	var phoneHash pii.Hash
+	var phoneMasked string
 	if c.Phone != "" {
 		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
 	}

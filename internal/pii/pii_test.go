@@ -164,8 +164,9 @@ func TestEverySingleChangeRefused(t *testing.T) {
 }
 
 // The index is HMAC-SHA256 over field, a zero byte and the value, its first
-// 128 bits in hex: stored indexes (and migration 00007, which cut the
-// earlier 256-bit ones to this) depend on exactly this form.
+// 128 bits: stored indexes (and migrations 00007 and 00010, which cut the
+// earlier 256-bit hexadecimal ones to 32 characters and then decoded
+// them) depend on exactly this form.
 func TestIndexIsTruncatedHMAC(t *testing.T) {
 	mac := bytes.Repeat([]byte{9}, 32)
 	s, err := NewSealer(1, bytes.Repeat([]byte{7}, 32), mac)
@@ -176,7 +177,42 @@ func TestIndexIsTruncatedHMAC(t *testing.T) {
 	h.Write([]byte("person.id_number\x00110101199003074514"))
 	full := hex.EncodeToString(h.Sum(nil))
 	got := s.Index("person.id_number", "110101199003074514")
-	if len(got) != 2*IndexBytes || got != full[:32] {
-		t.Errorf("Index = %s, want the first 32 characters of %s", got, full)
+	if hex.EncodeToString(got[:]) != full[:32] {
+		t.Errorf("Index = %x, want the first 32 characters of %s", got, full)
+	}
+}
+
+// A Hash goes to the database as its 16 bytes, the zero Hash as an empty
+// (not NULL) value, and comes back from either form; anything else is an
+// error rather than a silently different hash.
+func TestHashValueScan(t *testing.T) {
+	s, err := NewSealer(1, bytes.Repeat([]byte{7}, 32), bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Index("person.phone", "13800001234")
+	if v, err := h.Value(); err != nil || !bytes.Equal(v.([]byte), h[:]) {
+		t.Errorf("Value = %v, %v", v, err)
+	}
+	if v, err := (Hash{}).Value(); err != nil || v.([]byte) == nil || len(v.([]byte)) != 0 {
+		t.Errorf("zero Value = %#v, %v; want an empty, non-nil []byte", v, err)
+	}
+	for _, src := range []any{h[:], string(h[:])} {
+		var got Hash
+		if err := got.Scan(src); err != nil || got != h {
+			t.Errorf("Scan(%T) = %x, %v", src, got, err)
+		}
+	}
+	for _, src := range []any{nil, []byte{}, ""} {
+		got := h
+		if err := got.Scan(src); err != nil || !got.IsZero() {
+			t.Errorf("Scan(%#v) = %x, %v; want zero", src, got, err)
+		}
+	}
+	for _, src := range []any{h[:15], "0123456789abcdef0123456789abcdef", int64(1)} {
+		var got Hash
+		if err := got.Scan(src); err == nil {
+			t.Errorf("Scan(%#v) accepted", src)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -67,19 +66,15 @@ func (s *Sealer) Open(field string, sealed []byte) (string, error) {
 // give equal indexes, and without the key the index reveals nothing
 // (an ID number's small space makes a plain hash reversible).
 //
-// It is HMAC-SHA256 truncated to 128 bits (as RFC 4868 truncates it), 32
-// hexadecimal characters: two of these indexes take a random leaf of
-// their B-tree for every row an import writes, and at 64 characters they
-// were the largest part of what a SQLite import wrote (16 % fewer rows
-// per second). A collision among the ten million people a city may hold
-// has a chance of about 2^-82.
-func (s *Sealer) Index(field, normalized string) string {
-	h := hmac.New(sha256.New, s.mac)
-	h.Write([]byte(field))
-	h.Write([]byte{0})
-	h.Write([]byte(normalized))
-	return hex.EncodeToString(h.Sum(nil)[:IndexBytes])
+// It is HMAC-SHA256 truncated to 128 bits (as RFC 4868 truncates it). A
+// collision among the ten million people a city may hold has a chance of
+// about 2^-82.
+func (s *Sealer) Index(field, normalized string) Hash {
+	m := hmac.New(sha256.New, s.mac)
+	m.Write([]byte(field))
+	m.Write([]byte{0})
+	m.Write([]byte(normalized))
+	var h Hash
+	copy(h[:], m.Sum(nil))
+	return h
 }
-
-// IndexBytes is the length of an index before hex encoding.
-const IndexBytes = 16
