@@ -1,6 +1,11 @@
 package person
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"qinggong/internal/auth"
+)
 
 // SetNameWalkMin lowers the subtree size from which a name-ordered list
 // walks the name index, so small fixtures take that path too; the returned func restores it.
@@ -16,4 +21,14 @@ func SetImportWriteHook(fn func(rows int, took time.Duration)) func() {
 	old := importWriteHook
 	importWriteHook = fn
 	return func() { importWriteHook = old }
+}
+
+// CountQuery is the statement Count runs for f as by (when f is not
+// Plain), for tests of its plan.
+func (s *Service) CountQuery(ctx context.Context, by *auth.Actor, f Filter) (string, []any, error) {
+	pl, err := s.resolve(ctx, by, auth.PersonRead, f)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.countQuery(ctx, f, pl)
 }

@@ -351,11 +351,7 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 			}
 		}
 	}
-	if !headSearch(f.Query) {
-		s.searchOrder(ctx, f, &pl) // the same plan as the page's
-	}
-	var a db.Args
-	where, err := s.conditions(f, pl, &a, true)
+	q, args, err := s.countQuery(ctx, f, pl)
 	if err != nil || pl.empty() {
 		return Count{}, err
 	}
@@ -364,8 +360,7 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 		c, err = s.rollupCount(ctx, pl, f.Status)
 	} else {
 		var n int64
-		err = s.db.R().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM people WHERE `+where+` LIMIT `+
-			a.Add(CountCap+1)+`) t`, a.List()...).Scan(&n)
+		err = s.db.R().QueryRowContext(ctx, q, args...).Scan(&n)
 		c = Count{N: min(n, CountCap), Capped: n > CountCap}
 	}
 	if err != nil {
@@ -375,6 +370,20 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 		s.counts.Put(peopleVersion(by), key, c)
 	}
 	return c, nil
+}
+
+// countQuery is the bounded count of f over pl (checking f): the statement
+// and its arguments.
+func (s *Service) countQuery(ctx context.Context, f Filter, pl place) (string, []any, error) {
+	if !headSearch(f.Query) {
+		s.searchOrder(ctx, f, &pl) // the same plan as the page's
+	}
+	var a db.Args
+	where, err := s.conditions(f, pl, &a, true)
+	if err != nil {
+		return "", nil, err
+	}
+	return `SELECT count(*) FROM (SELECT 1 FROM people WHERE ` + where + ` LIMIT ` + a.Add(CountCap+1) + `) t`, a.List(), nil
 }
 
 // rollupCount sums the kept counts of the place's subtrees.

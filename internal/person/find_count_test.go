@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"qinggong/internal/auth"
@@ -175,5 +176,58 @@ func TestCount(t *testing.T) {
 			}
 			f.wantRollupsClean(t)
 		})
+	})
+}
+
+// The count of a one-character search reads the first-character indexes
+// (migration 00009), which only serve a statement that names their exact
+// expression: a reworded condition would quietly fall back to walking the
+// name index through every 王 in the city. PostgreSQL is told to avoid
+// sequential scans, which it prefers on a table this small.
+func TestCountOneCharacterPlan(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, f *fixture) {
+		f.add(t, "王五", f.b1)
+		for q, index := range map[string]string{"王": "people_name_head", "W": "people_initials_head"} {
+			stmt, args, err := f.people.CountQuery(f.ctx, f.cadre1, person.Filter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := f.d.W().BeginTx(f.ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			explain := "EXPLAIN QUERY PLAN "
+			if f.d.Dialect == db.Postgres {
+				explain = "EXPLAIN "
+				if _, err := tx.ExecContext(f.ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := tx.QueryContext(f.ctx, explain+stmt, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			var plan []string
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				for i := range vals {
+					vals[i] = new(any)
+				}
+				if err := rows.Scan(vals...); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any))) // the detail column
+			}
+			rows.Close()
+			tx.Rollback()
+			if got := strings.Join(plan, " | "); !strings.Contains(got, index) {
+				t.Errorf("count of %q: plan %s; want it through %s", q, got, index)
+			}
+			if c := f.counted(t, f.cadre1, person.Filter{Query: q}); c.N != 1 {
+				t.Errorf("count of %q = %+v, want 1", q, c)
+			}
+		}
 	})
 }
