@@ -32,9 +32,7 @@ func (s *Service) prepare(r importRow) importRow {
 	c := r.c
 	r.initials = Initials(c.Name)
 	r.idSealed, r.idMasked = s.seal.Seal(fieldID, c.IDNumber), pii.MaskID(c.IDNumber)
-	if c.Phone != "" {
-		r.phoneSealed, r.phoneHash, r.phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
-	}
+	r.phoneSealed, r.phoneHash, r.phoneMasked = s.sealPhone(c.Phone)
 	return r
 }
 

@@ -147,12 +147,7 @@ func (s *Service) UpdateOwnContact(ctx context.Context, by *auth.Actor, upd Cont
 		var a db.Args
 		var changed []string
 		if upd.Phone != nil && ((*upd.Phone == "" && !phoneHash.IsZero()) || (*upd.Phone != "" && s.PhoneIndex(*upd.Phone) != phoneHash)) {
-			var sealed []byte
-			var hash pii.Hash
-			var masked string
-			if *upd.Phone != "" {
-				sealed, hash, masked = s.seal.Seal(fieldPhone, *upd.Phone), s.PhoneIndex(*upd.Phone), pii.MaskMobile(*upd.Phone)
-			}
+			sealed, hash, masked := s.sealPhone(*upd.Phone)
 			set = append(set, "phone_sealed = "+a.Add(sealed), "phone_hash = "+a.Add(hash), "phone_masked = "+a.Add(masked))
 			changed = append(changed, "phone")
 		}

@@ -53,6 +53,15 @@ func (s *Service) IDIndex(number string) pii.Hash { return s.seal.Index(fieldID,
 // PhoneIndex is the keyed hash of a mobile number.
 func (s *Service) PhoneIndex(phone string) pii.Hash { return s.seal.Index(fieldPhone, phone) }
 
+// sealPhone is what the people table stores of a mobile number: sealed,
+// hashed and masked; for no phone, nothing (nil, the zero Hash, "").
+func (s *Service) sealPhone(phone string) (sealed []byte, hash pii.Hash, masked string) {
+	if phone == "" {
+		return nil, pii.Hash{}, ""
+	}
+	return s.seal.Seal(fieldPhone, phone), s.PhoneIndex(phone), pii.MaskMobile(phone)
+}
+
 // Activity kinds this module writes to the ledger (the growth record).
 // Registration itself is not an activity (it would count as youth work in
 // coverage figures); the person page shows it from created_at.
@@ -121,12 +130,7 @@ func uniqueErr(err error) error {
 func (s *Service) insert(ctx context.Context, tx *db.Tx, by *auth.Actor, c checked, orgPath string, r rollup) (int64, error) {
 	db.BumpPeopleVersion(tx)
 	now := s.now().UTC()
-	var phoneSealed []byte
-	var phoneHash pii.Hash
-	var phoneMasked string
-	if c.Phone != "" {
-		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
-	}
+	phoneSealed, phoneHash, phoneMasked := s.sealPhone(c.Phone)
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO people (org_id, org_path, name, initials, gender, birth_date,
 		id_sealed, id_hash, id_masked, phone_sealed, phone_hash, phone_masked, email, ethnicity, education, political,
@@ -245,12 +249,7 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 // and rollups in step.
 func (s *Service) update(ctx context.Context, tx *db.Tx, by *auth.Actor, old *Person, c checked, orgPath string, r rollup) error {
 	db.BumpPeopleVersion(tx)
-	var phoneSealed []byte
-	var phoneHash pii.Hash
-	var phoneMasked string
-	if c.Phone != "" {
-		phoneSealed, phoneHash, phoneMasked = s.seal.Seal(fieldPhone, c.Phone), s.PhoneIndex(c.Phone), pii.MaskMobile(c.Phone)
-	}
+	phoneSealed, phoneHash, phoneMasked := s.sealPhone(c.Phone)
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, name = $3, initials = $4, gender = $5,
 		birth_date = $6, id_sealed = $7, id_hash = $8, id_masked = $9, phone_sealed = $10, phone_hash = $11, phone_masked = $12,
 		email = $13, ethnicity = $14, education = $15, political = $16, league_joined = $17, employer = $18, job = $19,
