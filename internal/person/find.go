@@ -65,7 +65,7 @@ type Count struct {
 func (s *Service) searchOrder(ctx context.Context, f Filter, pl *place) string {
 	q := strings.TrimSpace(f.Query)
 	order := f.Sort
-	named := q != "" && !looksLikeID(q) && !(len(q) == 11 && isDigits(q))
+	named := q != "" && !exactSearch(q)
 	if order == "" && named {
 		order = SortName
 		if isLetters(q) {
@@ -179,7 +179,7 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args, count bool) (string
 		switch {
 		case looksLikeID(q):
 			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
-		case len(q) == 11 && isDigits(q):
+		case looksLikePhone(q):
 			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q))+" AND length(phone_hash) > 0") // the partial index's condition
 		case count && headSearch(q) && isLetters(q):
 			where = append(where, "substr(initials, 1, 1) = "+a.Add(strings.ToLower(q)))
@@ -426,6 +426,12 @@ func headSearch(q string) bool {
 	q = strings.TrimSpace(q)
 	return q != "" && utf8.RuneCountInString(q) == 1
 }
+
+// exactSearch reports whether q is an identifier searched by its keyed
+// hash (an ID-card or mobile number) rather than a name.
+func exactSearch(q string) bool { return looksLikeID(q) || looksLikePhone(q) }
+
+func looksLikePhone(q string) bool { return len(q) == 11 && isDigits(q) }
 
 func looksLikeID(q string) bool {
 	if len(q) != 18 {

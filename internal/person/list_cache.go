@@ -24,7 +24,7 @@ const maxCachedLists = 2000
 // cached. The day is in it because age bounds depend on it.
 func (s *Service) listKey(f Filter, pl place) string {
 	q := strings.TrimSpace(f.Query)
-	if looksLikeID(q) || (len(q) == 11 && isDigits(q)) {
+	if exactSearch(q) {
 		return ""
 	}
 	var b strings.Builder

@@ -9,7 +9,7 @@ import (
 // are (BLOB on SQLite, bytea on PostgreSQL), not as 32 hexadecimal
 // characters: two of these indexes take a random leaf of their B-tree for
 // every row an import writes, and halving their entries made a SQLite
-// import of a million-person city 14 % faster.
+// import into a million-person city 8–12 % faster (docs/PERFORMANCE.md).
 //
 // The zero Hash stands for no value (a person without a phone) and is
 // stored empty (a zero-length BLOB or bytea; NULL would need the columns
