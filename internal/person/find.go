@@ -375,7 +375,7 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 // countQuery is the bounded count of f over pl (checking f): the statement
 // and its arguments.
 func (s *Service) countQuery(ctx context.Context, f Filter, pl place) (string, []any, error) {
-	if !headSearch(f.Query) {
+	if !f.Plain() && !headSearch(f.Query) { // a plain count reads the rollups
 		s.searchOrder(ctx, f, &pl) // the same plan as the page's
 	}
 	var a db.Args
