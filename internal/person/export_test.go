@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"qinggong/internal/auth"
+	"qinggong/internal/db"
 )
 
 // SetNameWalkMin lowers the subtree size from which a name-ordered list
@@ -32,3 +33,21 @@ func (s *Service) CountQuery(ctx context.Context, by *auth.Actor, f Filter) (str
 	}
 	return s.countQuery(ctx, f, pl)
 }
+
+// PageQuery is the statement Find runs for f as by, for tests of its plan.
+func (s *Service) PageQuery(ctx context.Context, by *auth.Actor, f Filter) (string, []any, error) {
+	pl, err := s.resolve(ctx, by, auth.PersonRead, f)
+	if err != nil {
+		return "", nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	return s.findQuery(ctx, &f, pl)
+}
+
+// DistrictOf and DistrictSQL expose the district of a path, as Go and as
+// SQL compute it, for the test that they agree.
+var DistrictOf = districtOf
+
+func DistrictSQL(d db.Dialect) string { return districtSQL(d) }

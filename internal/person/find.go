@@ -2,11 +2,11 @@ package person
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
@@ -61,8 +61,11 @@ type Count struct {
 // sorted it: 200 ms, against 0.4 ms through the name index; PostgreSQL
 // spent 13–29 ms on a district search the same way). For a small subtree
 // the path walk is the way: it reads at most nameWalkMin people, where the
-// name index might walk every 王 in the city to find a branch's three.
-func (s *Service) searchOrder(ctx context.Context, f Filter, pl *place) string {
+// name index might walk every 王 in the district to find a branch's three.
+// A phone number is always looked up in the phone index. The indexes lead
+// with the district (see districtSQL), so a plan through them names the
+// place's districts (pl.districts).
+func (s *Service) searchOrder(ctx context.Context, f Filter, pl *place) (string, error) {
 	q := strings.TrimSpace(f.Query)
 	order := f.Sort
 	named := q != "" && !exactSearch(q)
@@ -72,17 +75,34 @@ func (s *Service) searchOrder(ctx context.Context, f Filter, pl *place) string {
 			order = sortInitials
 		}
 	}
-	if pl.all || pl.empty() || (order != SortName && order != sortInitials) {
-		return order
+	if pl.empty() {
+		return order, nil
 	}
-	if c, err := s.rollupCount(ctx, *pl, "all"); err == nil && c.N > nameWalkMin {
-		// An expression over the column hides its index from the planner.
-		pl.pathCol = "+org_path"
-		if s.db.Dialect == db.Postgres {
-			pl.pathCol = "(org_path || '')"
+	byIndex := looksLikePhone(q)
+	if order == SortName || order == sortInitials {
+		byIndex = pl.all
+		if !pl.all {
+			c, err := s.rollupCount(ctx, *pl, "all")
+			if err != nil {
+				return "", err
+			}
+			byIndex = c.N > nameWalkMin
 		}
 	}
-	return order
+	if !byIndex {
+		return order, nil
+	}
+	ds, err := s.districts(ctx, *pl)
+	if err != nil {
+		return "", err
+	}
+	pl.districts = ds
+	// An expression over the column hides its index from the planner.
+	pl.pathCol = "+org_path"
+	if s.db.Dialect == db.Postgres {
+		pl.pathCol = "(org_path || '')"
+	}
+	return order, nil
 }
 
 // nameWalkMin is the subtree size from which a list in name order walks
@@ -100,6 +120,9 @@ type place struct {
 	// pathCol is how conditions name the path column: an expression
 	// keeps the planner off its index (see searchOrder).
 	pathCol string
+	// districts, when set, are the districts of a plan through the
+	// district-led indexes (see searchOrder).
+	districts []string
 }
 
 func (p place) empty() bool { return !p.all && len(p.prefixes) == 0 }
@@ -170,21 +193,22 @@ func disjoint(ps []string) []string {
 }
 
 // conditions builds the WHERE clause of f over place (without the cursor).
-// For a count, a one-character search is put as its first character
-// (see headSearch).
-func (s *Service) conditions(f Filter, pl place, a *db.Args, count bool) (string, error) {
+func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
 	var fe errs.Fields
 	where := []string{pl.where(a)}
+	if len(pl.districts) > 0 {
+		in := make([]string, len(pl.districts))
+		for i, d := range pl.districts {
+			in[i] = a.Add(d)
+		}
+		where = append(where, districtSQL(s.db.Dialect)+" IN ("+strings.Join(in, ", ")+")")
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		switch {
 		case looksLikeID(q):
 			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
 		case looksLikePhone(q):
 			where = append(where, "phone_hash = "+a.Add(s.PhoneIndex(q))+" AND length(phone_hash) > 0") // the partial index's condition
-		case count && headSearch(q) && isLetters(q):
-			where = append(where, "substr(initials, 1, 1) = "+a.Add(strings.ToLower(q)))
-		case count && headSearch(q):
-			where = append(where, "substr(name, 1, 1) = "+a.Add(q))
 		case isLetters(q):
 			q = strings.ToLower(q)
 			where = append(where, "initials >= "+a.Add(q)+" AND initials < "+a.Add(q+"{"))
@@ -273,41 +297,14 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 			}
 		}
 	}
-	f.Sort = s.searchOrder(ctx, f, &pl)
-	var a db.Args
-	where, err := s.conditions(f, pl, &a, false)
+	query, args, err := s.findQuery(ctx, &f, pl)
 	if err != nil {
 		return Page{}, err
 	}
-	cur, ok := parseCursor(f.After)
-	if !ok {
-		return Page{}, (errs.Fields{"after": "err.invalid"}).Err()
-	}
-	if pl.empty() {
+	if query == "" {
 		return Page{People: []Person{}}, nil
 	}
-	order := "org_path, id"
-	switch f.Sort {
-	case SortName, sortInitials:
-		col := f.Sort
-		order = col + ", id"
-		if cur.id > 0 {
-			k := a.Add(cur.key)
-			where += " AND " + col + " >= " + k + " AND (" + col + " > " + k + " OR id > " + a.Add(cur.id) + ")"
-		}
-	case SortNew:
-		order = "id DESC"
-		if cur.id > 0 {
-			where += " AND id < " + a.Add(cur.id)
-		}
-	default:
-		if cur.id > 0 {
-			k := a.Add(cur.key)
-			where += " AND org_path >= " + k + " AND (org_path > " + k + " OR id > " + a.Add(cur.id) + ")"
-		}
-	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+briefColumns+` FROM people WHERE `+where+
-		` ORDER BY `+order+` LIMIT `+a.Add(f.Limit+1), a.List()...)
+	rows, err := s.db.R().QueryContext(ctx, query, args...)
 	if err != nil {
 		return Page{}, err
 	}
@@ -333,6 +330,100 @@ func (s *Service) find(ctx context.Context, by *auth.Actor, perm auth.Permission
 		s.pages.Put(peopleVersion(by), key, p)
 	}
 	return p, nil
+}
+
+// findQuery is the statement of f's page over pl and its arguments, ""
+// for an empty place; it sets f.Sort to the order served (searchOrder).
+func (s *Service) findQuery(ctx context.Context, f *Filter, pl place) (string, []any, error) {
+	var err error
+	if f.Sort, err = s.searchOrder(ctx, *f, &pl); err != nil {
+		return "", nil, err
+	}
+	var a db.Args
+	if pl.empty() {
+		_, err := s.conditions(*f, pl, &a) // a bad filter is an error even where nobody is in scope
+		return "", nil, err
+	}
+	cur, ok := parseCursor(f.After)
+	if !ok {
+		return "", nil, (errs.Fields{"after": "err.invalid"}).Err()
+	}
+	var q string
+	if len(pl.districts) > 1 && (f.Sort == SortName || f.Sort == sortInitials) {
+		q, err = s.perDistrict(*f, pl, cur, &a)
+	} else {
+		q, err = s.pageQuery(*f, pl, cur, &a)
+	}
+	return q, a.List(), err
+}
+
+// pageQuery is the statement of one page of f over pl in f.Sort's order.
+func (s *Service) pageQuery(f Filter, pl place, cur cursor, a *db.Args) (string, error) {
+	where, err := s.conditions(f, pl, a)
+	if err != nil {
+		return "", err
+	}
+	order := "org_path, id"
+	switch f.Sort {
+	case SortName, sortInitials:
+		order = f.Sort + ", id"
+		where += after(f.Sort, cur, a)
+	case SortNew:
+		order = "id DESC"
+		if cur.id > 0 {
+			where += " AND id < " + a.Add(cur.id)
+		}
+	default:
+		where += after("org_path", cur, a)
+	}
+	return `SELECT ` + briefColumns + ` FROM people WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + a.Add(f.Limit+1), nil
+}
+
+// perDistrict is the statement of one page of f in name (or initials)
+// order over several districts: each district's first rows in that order,
+// read from its range of the index, then merged. A single ORDER BY over
+// the city would make SQLite sort every match (all of the city's 王s).
+func (s *Service) perDistrict(f Filter, pl place, cur cursor, a *db.Args) (string, error) {
+	col, limit := f.Sort, a.Add(f.Limit+1)
+	arms := make([]string, len(pl.districts))
+	for i, d := range pl.districts {
+		arm := pl
+		arm.all, arm.prefixes, arm.districts = false, within(pl, d), []string{d}
+		where, err := s.conditions(f, arm, a)
+		if err != nil {
+			return "", err
+		}
+		arms[i] = fmt.Sprintf(`SELECT * FROM (SELECT id, %[1]s FROM people WHERE %[2]s%[3]s ORDER BY %[1]s, id LIMIT %[4]s) d%[5]d`,
+			col, where, after(col, cur, a), limit, i)
+	}
+	return `SELECT ` + briefColumns + ` FROM people WHERE id IN (SELECT id FROM (` + strings.Join(arms, ` UNION ALL `) +
+		`) u ORDER BY ` + col + `, id LIMIT ` + limit + `) ORDER BY ` + col + `, id`, nil
+}
+
+// within is the part of pl in district d, as prefixes.
+func within(pl place, d string) []string {
+	var out []string
+	for _, p := range pl.prefixes {
+		switch {
+		case strings.HasPrefix(p, d):
+			out = append(out, p)
+		case strings.HasPrefix(d, p): // the root's subtree holds every district
+			return []string{d}
+		}
+	}
+	if pl.all {
+		return []string{d}
+	}
+	return out
+}
+
+// after is the keyset condition of the page after cur in (col, id) order.
+func after(col string, cur cursor, a *db.Args) string {
+	if cur.id == 0 {
+		return ""
+	}
+	k := a.Add(cur.key)
+	return " AND " + col + " >= " + k + " AND (" + col + " > " + k + " OR id > " + a.Add(cur.id) + ")"
 }
 
 // Count counts the people matching f in the actor's scope: from the rollups
@@ -375,11 +466,13 @@ func (s *Service) Count(ctx context.Context, by *auth.Actor, f Filter) (Count, e
 // countQuery is the bounded count of f over pl (checking f): the statement
 // and its arguments.
 func (s *Service) countQuery(ctx context.Context, f Filter, pl place) (string, []any, error) {
-	if !f.Plain() && !headSearch(f.Query) { // a plain count reads the rollups
-		s.searchOrder(ctx, f, &pl) // the same plan as the page's
+	if !f.Plain() { // a plain count reads the rollups
+		if _, err := s.searchOrder(ctx, f, &pl); err != nil { // the same plan as the page's
+			return "", nil, err
+		}
 	}
 	var a db.Args
-	where, err := s.conditions(f, pl, &a, true)
+	where, err := s.conditions(f, pl, &a)
 	if err != nil {
 		return "", nil, err
 	}
@@ -415,16 +508,6 @@ func (s *Service) rollupCount(ctx context.Context, pl place, status string) (Cou
 	var n int64
 	err := s.db.R().QueryRowContext(ctx, q, a.List()...).Scan(&n)
 	return Count{N: n}, err
-}
-
-// headSearch reports whether the search q is a single character: a
-// surname such as 王, or one pinyin initial. Its count reads the subtree's
-// range of the first-character indexes (migration 00009) instead of
-// walking the name index through every 王 in the city, as its page does
-// (where 20 rows in name order are found at once).
-func headSearch(q string) bool {
-	q = strings.TrimSpace(q)
-	return q != "" && utf8.RuneCountInString(q) == 1
 }
 
 // exactSearch reports whether q is an identifier searched by its keyed

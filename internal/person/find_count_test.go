@@ -3,6 +3,7 @@ package person_test
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -179,55 +180,114 @@ func TestCount(t *testing.T) {
 	})
 }
 
-// The count of a one-character search reads the first-character indexes
-// (migration 00009), which only serve a statement that names their exact
-// expression: a reworded condition would quietly fall back to walking the
-// name index through every 王 in the city. PostgreSQL is told to avoid
-// sequential scans, which it prefers on a table this small.
-func TestCountOneCharacterPlan(t *testing.T) {
-	t.Parallel()
+// Name, initials and phone searches read the district-led indexes
+// (migration 00011), which only serve a statement that names their exact
+// expression (districtSQL): a reworded condition would quietly fall back
+// to walking every path of the subtree. Each plan is read for one
+// district (a district cadre) and for the city (each district in turn);
+// the name walk is forced (nameWalkMin 0) since the fixture is small, and
+// PostgreSQL is told to avoid sequential scans, which it prefers on a
+// table this small.
+func TestDistrictPlans(t *testing.T) {
+	restore := person.SetNameWalkMin(0)
+	defer restore()
 	each(t, func(t *testing.T, f *fixture) {
+		// Enough people, with planner statistics, that the plan follows the
+		// conditions rather than a tie between indexes of a few rows.
+		var many []person.Input
+		for i := range 1500 {
+			name := string([]rune("赵钱孙李周何郑冯陈褚吕蒋沈韩杨")[i%15]) + string([]rune("一二三四五六七八九十")[i%10])
+			many = append(many, f.input(name, []*org.Org{f.b1, f.b2, f.u2}[i%3]))
+		}
+		if _, _, err := f.people.Bulk(f.ctx, f.admin, many); err != nil {
+			t.Fatal(err)
+		}
 		f.add(t, "王五", f.b1)
-		for q, index := range map[string]string{"王": "people_name_head", "W": "people_initials_head"} {
-			stmt, args, err := f.people.CountQuery(f.ctx, f.cadre1, person.Filter{Query: q})
+		f.add(t, "王六", f.d2)
+		if err := f.d.Analyze(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		in := f.input("李四", f.b1)
+		in.Phone = "13912345678"
+		f.create(t, f.admin, in)
+		for _, c := range []struct {
+			who   string
+			by    *auth.Actor
+			q     string
+			page  bool
+			index string
+			want  int64
+		}{
+			{"district", f.cadre1, "王", false, "people_name", 1},
+			{"district", f.cadre1, "W", false, "people_initials", 1},
+			{"district", f.cadre1, "王", true, "people_name", 1},
+			{"city", f.admin, "王", false, "people_name", 2},
+			{"city", f.admin, "wl", false, "people_initials", 1},
+			{"city", f.admin, "王", true, "people_name", 2},
+			{"city", f.admin, "w", true, "people_initials", 2},
+			{"city", f.admin, "13912345678", false, "people_phone", 1},
+			{"district", f.cadre1, "13912345678", true, "people_phone", 1},
+		} {
+			query := f.people.CountQuery
+			if c.page {
+				query = f.people.PageQuery
+			}
+			stmt, args, err := query(f.ctx, c.by, person.Filter{Query: c.q})
 			if err != nil {
 				t.Fatal(err)
 			}
-			tx, err := f.d.W().BeginTx(f.ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			explain := "EXPLAIN QUERY PLAN "
+			// The district (an expression) must be the index's condition,
+			// not a filter over a scan of the whole index.
+			uses := regexp.MustCompile(`SEARCH people USING (COVERING )?INDEX ` + c.index + ` \(<expr>=\?`)
 			if f.d.Dialect == db.Postgres {
-				explain = "EXPLAIN "
-				if _, err := tx.ExecContext(f.ctx, "SET LOCAL enable_seqscan = off"); err != nil {
-					t.Fatal(err)
+				uses = regexp.MustCompile(`(?s)[Ss]can using ` + c.index + ` on people.*Index Cond: \(+substr\(org_path, 1,`)
+			}
+			if got := f.plan(t, stmt, args); !uses.MatchString(got) || strings.Contains(got, "people_path") {
+				t.Errorf("%s, %q (page %t): plan %s; want it through %s alone", c.who, c.q, c.page, got, c.index)
+			}
+			if c.page {
+				p, err := f.people.Find(f.ctx, c.by, person.Filter{Query: c.q})
+				if err != nil || int64(len(p.People)) != c.want {
+					t.Errorf("%s, %q: %d rows, %v; want %d", c.who, c.q, len(p.People), err, c.want)
 				}
-			}
-			rows, err := tx.QueryContext(f.ctx, explain+stmt, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			var plan []string
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				for i := range vals {
-					vals[i] = new(any)
-				}
-				if err := rows.Scan(vals...); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any))) // the detail column
-			}
-			rows.Close()
-			tx.Rollback()
-			if got := strings.Join(plan, " | "); !strings.Contains(got, index) {
-				t.Errorf("count of %q: plan %s; want it through %s", q, got, index)
-			}
-			if c := f.counted(t, f.cadre1, person.Filter{Query: q}); c.N != 1 {
-				t.Errorf("count of %q = %+v, want 1", q, c)
+			} else if n := f.counted(t, c.by, person.Filter{Query: c.q}); n.N != c.want {
+				t.Errorf("%s, count of %q = %+v, want %d", c.who, c.q, n, c.want)
 			}
 		}
 	})
+}
+
+// plan is the query plan of stmt, one line per step.
+func (f *fixture) plan(t *testing.T, stmt string, args []any) string {
+	t.Helper()
+	tx, err := f.d.W().BeginTx(f.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	explain := "EXPLAIN QUERY PLAN "
+	if f.d.Dialect == db.Postgres {
+		explain = "EXPLAIN "
+		if _, err := tx.ExecContext(f.ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := tx.QueryContext(f.ctx, explain+stmt, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		if err := rows.Scan(vals...); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any))) // the detail column
+	}
+	return strings.Join(plan, " | ")
 }
