@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,6 +144,8 @@ func BenchmarkPeopleCity(b *testing.B) {
 			{"district/search_full_name", e.cadre, person.Filter{Limit: 20, Query: e.sample.Name}, true},
 			{"district/search_initials", e.cadre, person.Filter{Limit: 20, Query: initials}, true},
 			{"city/search_initials", e.admin, person.Filter{Limit: 20, Query: initials}, true},
+			{"city/search_surname", e.admin, person.Filter{Limit: 20, Query: surname}, true},
+			{"city/by_name_order", e.admin, person.Filter{Limit: 20, Sort: person.SortName}, false},
 			{"city/search_id_number", e.admin, person.Filter{Limit: 20, Query: e.idNumber}, true},
 		}
 		for _, c := range cases {
@@ -226,6 +230,10 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 		}
 	}()
 	defer close(stop)
+	// The process's peak resident memory from here on (Linux: writing 5 to
+	// clear_refs resets VmHWM to the current size), SQLite's page caches
+	// included, which the Go heap figure leaves out.
+	rssReset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	var written time.Duration // in the import's write transactions
 	defer person.SetImportWriteHook(func(_ int, took time.Duration) { written += took })()
 	start := time.Now()
@@ -243,8 +251,27 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 	if j, err = e.people.ImportJob(ctx, e.cadre, j.ID); err != nil || j.Created != n {
 		b.Fatalf("import: %+v, %v", j, err)
 	}
+	rss := "unknown"
+	if kb := peakRSS(); rssReset && kb > 0 {
+		rss = fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+	}
 	b.Logf("%s import of %d rows: %.1f s end to end (dry run %.1f s, confirm %.1f s = %.0f rows/s; "+
-		"database phase %.1f s = %.0f rows/s), peak heap %.0f MiB",
+		"database phase %.1f s = %.0f rows/s), peak heap %.0f MiB, peak RSS %s",
 		e.d.Dialect, n, done.Sub(start).Seconds(), checked.Sub(start).Seconds(), done.Sub(checked).Seconds(),
-		float64(n)/done.Sub(checked).Seconds(), written.Seconds(), float64(n)/written.Seconds(), float64(peak.Load())/(1<<20))
+		float64(n)/done.Sub(checked).Seconds(), written.Seconds(), float64(n)/written.Seconds(), float64(peak.Load())/(1<<20), rss)
+}
+
+// peakRSS is the process's VmHWM in KiB (0 where /proc is not Linux's).
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }
