@@ -234,6 +234,7 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 	// clear_refs resets VmHWM to the current size), SQLite's page caches
 	// included, which the Go heap figure leaves out.
 	rssReset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+	rssBefore := procStatus("VmRSS:")
 	var written time.Duration // in the import's write transactions
 	defer person.SetImportWriteHook(func(_ int, took time.Duration) { written += took })()
 	start := time.Now()
@@ -252,8 +253,8 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 		b.Fatalf("import: %+v, %v", j, err)
 	}
 	rss := "unknown"
-	if kb := peakRSS(); rssReset && kb > 0 {
-		rss = fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+	if kb := procStatus("VmHWM:"); rssReset && kb > 0 {
+		rss = fmt.Sprintf("%.0f MiB (%.0f MiB before it)", float64(kb)/1024, float64(rssBefore)/1024)
 	}
 	b.Logf("%s import of %d rows: %.1f s end to end (dry run %.1f s, confirm %.1f s = %.0f rows/s; "+
 		"database phase %.1f s = %.0f rows/s), peak heap %.0f MiB, peak RSS %s",
@@ -261,14 +262,15 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 		float64(n)/done.Sub(checked).Seconds(), written.Seconds(), float64(n)/written.Seconds(), float64(peak.Load())/(1<<20), rss)
 }
 
-// peakRSS is the process's VmHWM in KiB (0 where /proc is not Linux's).
-func peakRSS() int64 {
+// procStatus is a size the kernel reports for this process in
+// /proc/self/status (VmRSS:, VmHWM:), in KiB; 0 where there is no such file.
+func procStatus(field string) int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb
 		}

@@ -70,7 +70,7 @@ func (s *Service) scan(ctx context.Context, by *auth.Actor, jobID int64, write b
 func pipe(ctx context.Context, produce func(ctx context.Context, emit func(batch) error) error, consume func(batch) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	ch := make(chan batch, 1)
+	ch := make(chan batch)
 	go func() {
 		defer close(ch)
 		defer func() {
