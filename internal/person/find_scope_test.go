@@ -1,6 +1,7 @@
 package person_test
 
 import (
+	"fmt"
 	"testing"
 
 	"qinggong/internal/auth"
@@ -185,5 +186,40 @@ func TestScope(t *testing.T) {
 				t.Errorf("admin count by region under D2 = %+v", c)
 			}
 		})
+	})
+}
+
+// A region spanning two districts, read through the district-led indexes
+// (each district's part of the region in turn, merged in name order),
+// gives what the path walk gives, to its viewer and to the administrator
+// filtering by it; nothing outside the region leaks in.
+func TestRegionThroughDistricts(t *testing.T) {
+	restore := person.SetNameWalkMin(0)
+	defer restore()
+	each(t, func(t *testing.T, f *fixture) {
+		s := newScoped(t, f)
+		for _, c := range []struct {
+			by   *auth.Actor
+			fl   person.Filter
+			want string
+		}{
+			{s.regionViewer, person.Filter{Sort: person.SortName}, "[张山 李四]"},
+			{s.regionViewer, person.Filter{Query: "zs"}, "[张山]"},
+			{s.regionViewer, person.Filter{Query: "张"}, "[张山]"},
+			{s.regionViewer, person.Filter{Query: "l"}, "[李四]"},
+			{f.admin, person.Filter{Region: s.region.ID, Sort: person.SortName}, "[张山 李四]"},
+			{f.admin, person.Filter{Region: s.region.ID, Query: "z"}, "[张山]"},
+		} {
+			var got []string
+			for _, p := range f.findAll(t, c.by, c.fl) { // in the order served
+				got = append(got, p.Name)
+			}
+			if fmt.Sprint(got) != c.want {
+				t.Errorf("%+v: %v, want %s", c.fl, got, c.want)
+			}
+			if n := f.counted(t, c.by, c.fl); n.N != int64(len(got)) {
+				t.Errorf("%+v: count %+v, want %d", c.fl, n, len(got))
+			}
+		}
 	})
 }
