@@ -123,7 +123,7 @@ func TestCount(t *testing.T) {
 				{"CadreMale", f.cadre1, person.Filter{Gender: person.Male}, 4},
 				{"CadreQuery", f.cadre1, person.Filter{Query: "工"}, 8},
 				{"CadreQueryB1", f.cadre1, person.Filter{Query: "工", Under: f.b1.ID}, 4},
-				// One character or letter is counted through the first-character indexes.
+				// One character or letter is counted through its district range of the name or initials index.
 				{"CadreInitial", f.cadre1, person.Filter{Query: "g"}, 8},
 				{"CadreInitialUpper", f.cadre1, person.Filter{Query: " G "}, 8},
 				{"QueryMale", f.admin, person.Filter{Query: "工", Gender: person.Male}, 6},
