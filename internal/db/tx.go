@@ -64,6 +64,9 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
+	if d.ckpt != nil {
+		d.ckpt.Kick()
+	}
 	for _, f := range tx.onCommit {
 		f()
 	}
