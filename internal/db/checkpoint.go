@@ -14,7 +14,7 @@ import (
 // (wal_autocheckpoint=0): by default the commit that takes the log past
 // 1,000 pages copies them into the database and syncs it before it
 // returns, so every large write transaction paid for the checkpoint as
-// well — a tenth of an import's database phase (docs/PERFORMANCE.md,
+// well: 5–8 % of an import's database phase (docs/PERFORMANCE.md,
 // session 5). SQLite's documentation suggests this arrangement where
 // commit latency matters. Durability is unchanged: a commit is durable
 // once its log frames are synced (synchronous=FULL), and a crash before a
