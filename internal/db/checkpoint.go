@@ -31,6 +31,8 @@ type checkpointer struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	runs   atomic.Int64 // checkpoints run, for tests
+	// restartFrames is walRestartFrames when it started.
+	restartFrames int
 }
 
 // checkpointEvery bounds the time between checkpoints without commits.
@@ -44,7 +46,7 @@ func startCheckpointer(dsn string, writer *sql.DB) (*checkpointer, error) {
 	conn.SetMaxOpenConns(1)
 	conn.SetMaxIdleConns(1)
 	conn.SetConnMaxLifetime(0)
-	c := &checkpointer{conn: conn, writer: writer, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	c := &checkpointer{conn: conn, writer: writer, restartFrames: walRestartFrames, kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c, nil
@@ -86,7 +88,7 @@ func (c *checkpointer) checkpoint() error {
 	if err := c.conn.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
 		return err
 	}
-	if frames <= walRestartFrames {
+	if frames <= c.restartFrames {
 		return nil
 	}
 	// On the writer's own connection: taking it from the pool waits for the

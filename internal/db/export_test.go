@@ -9,7 +9,7 @@ func (d *DB) MigrateTo(ctx context.Context, version int64) error { return d.migr
 func (d *DB) Checkpoints() int64 { return d.ckpt.runs.Load() }
 
 // SetWALRestartFrames lowers the log length past which checkpoints restart
-// it; the returned func restores it.
+// it, for databases opened from now on; the returned func restores it.
 func SetWALRestartFrames(n int) func() {
 	old := walRestartFrames
 	walRestartFrames = n

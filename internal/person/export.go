@@ -37,14 +37,12 @@ func (s *Service) Export(ctx context.Context, by *auth.Actor, f Filter, reveal b
 	if err != nil {
 		return nil, err
 	}
-	if q := strings.TrimSpace(f.Query); q != "" && !looksLikeID(q) {
-		// A search reads the matches through its index (see searchOrder);
-		// the file is in path order whatever the list's.
-		g := f
-		g.Sort = ""
-		if _, err := s.searchOrder(ctx, g, &pl); err != nil {
-			return nil, err
-		}
+	// A search reads its matches through its index, as the list's count
+	// does (see searchOrder); the file is in path order whatever the list's.
+	g := f
+	g.Sort = ""
+	if _, err := s.searchOrder(ctx, g, &pl); err != nil {
+		return nil, err
 	}
 	var a db.Args
 	where, err := s.conditions(f, pl, &a)

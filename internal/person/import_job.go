@@ -56,10 +56,11 @@ const MaxImportBytes = 50 << 20
 
 // importBatch is how many rows one import transaction writes. The more
 // rows a batch holds, the more of them share each index leaf it dirties,
-// and every dirtied page is written to the WAL once per commit: 10,000
-// rows took SQLite's database phase from 12,900 to 16,000 rows/s against
-// 5,000 (docs/PERFORMANCE.md, session 5), and their dirty pages (some
-// 45 MB) still fit the writer's page cache.
+// and every dirtied page is written to the WAL once per commit: with the
+// district-led indexes, 10,000 rows took SQLite's database phase from
+// some 12,900 to 15,500 rows/s against 5,000 (docs/PERFORMANCE.md,
+// session 5). Their dirty pages (some 45 MB) nearly fit the writer's
+// 64 MiB page cache; a bigger one gained 2–3 % more, not worth its memory.
 const importBatch = 10000
 
 const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, unchanged, error,
