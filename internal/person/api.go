@@ -202,7 +202,7 @@ func (h *Handler) apiImportStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	j, err := h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data)
+	j, err := h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data, ImportOptions{ClearEmpty: formBool(r, "clear_empty")})
 	if err != nil {
 		return err
 	}

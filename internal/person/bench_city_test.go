@@ -238,7 +238,7 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 	var written time.Duration // in the import's write transactions
 	defer person.SetImportWriteHook(func(_ int, took time.Duration) { written += took })()
 	start := time.Now()
-	j, err := e.people.StartImport(ctx, e.cadre, "bench.xlsx", data)
+	j, err := e.people.StartImport(ctx, e.cadre, "bench.xlsx", data, person.ImportOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,8 @@ import (
 
 // Bulk registers many people at once (demo data, migrations from another
 // system), importBatch per transaction exactly as a confirmed import
-// writes them. Every row must be valid and in the actor's write scope:
+// writes them (a registered person in another organization gets a
+// transfer request, not a move). Every row must be valid and in the actor's write scope:
 // the first bad row (or one naming a person registered outside the scope)
 // stops it before anything of its batch is written, and the error names
 // the row (0-based) in its Msg.
@@ -35,17 +36,18 @@ func (s *Service) Bulk(ctx context.Context, by *auth.Actor, in []Input) (created
 				}
 				path, orgs[c.OrgID] = o.Path, o.Path
 			}
-			rows[i] = s.prepare(importRow{no: start + i, c: c, orgPath: path, hash: s.IDIndex(c.IDNumber)})
+			rows[i] = s.prepare(importRow{no: start + i, c: c, orgPath: path, hash: s.IDIndex(c.IDNumber), present: allFields})
 		}
 		err := s.db.InTx(ctx, func(tx *db.Tx) error {
 			r := newRollup()
-			w, bad, err := s.writeBatch(ctx, tx, by, rows, r)
+			pl, err := s.writeBatch(ctx, tx, by, source{}, rows, r)
 			if err != nil {
 				return err
 			}
-			if len(bad) > 0 {
-				return &errs.Error{Kind: errs.Invalid, Msg: fmt.Sprintf("row %d", bad[0].Row), Fields: errs.Fields{"id_number": "err.import_elsewhere"}}
+			if len(pl.bad) > 0 {
+				return &errs.Error{Kind: errs.Invalid, Msg: fmt.Sprintf("row %d", pl.bad[0].Row), Fields: errs.Fields{"id_number": "err.import_elsewhere"}}
 			}
+			w := pl.counts()
 			if err := r.apply(ctx, tx); err != nil {
 				return err
 			}

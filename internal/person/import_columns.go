@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qinggong/internal/errs"
+	"qinggong/internal/pii"
 	"qinggong/internal/sheet"
 )
 
@@ -92,13 +93,20 @@ func headerMap(header []string) (map[string]int, errs.Fields) {
 	return m, f
 }
 
-// rowInput reads one row into an Input and the organization code; cell
-// problems (formulas, over-long cells, unknown words) are field messages.
-func rowInput(row sheet.Row, cols map[string]int) (Input, string, errs.Fields) {
+// rowInput reads one row into an Input, the organization code, and the
+// fields the row gives: a column the file has, with a value in this row
+// (or, when the importer chose that empty cells clear, an empty cell of a
+// clearable field). Cell problems (formulas, over-long cells, unknown
+// words) are field messages.
+func rowInput(row sheet.Row, cols map[string]int, clearEmpty bool) (Input, string, fields, errs.Fields) {
 	var f errs.Fields
+	var given fields
 	get := func(field string) string {
 		i, ok := cols[field]
 		if !ok || i >= len(row.Cells) {
+			if ok && clearEmpty && clearable[field] {
+				given.add(field)
+			}
 			return ""
 		}
 		c := row.Cells[i]
@@ -110,13 +118,17 @@ func rowInput(row sheet.Row, cols map[string]int) (Input, string, errs.Fields) {
 			f.Add(field, "err.too_long")
 			return ""
 		}
-		return strings.TrimSpace(c.Value)
+		v := strings.TrimSpace(c.Value)
+		if v != "" || (clearEmpty && clearable[field]) {
+			given.add(field)
+		}
+		return v
 	}
 	in := Input{
-		Name: get("name"), IDNumber: get("id_number"), BirthDate: get("birth_date"), Phone: get("phone"), Email: get("email"),
-		Ethnicity: get("ethnicity"), Education: get("education"), LeagueJoined: get("league_joined"), Employer: get("employer"),
-		Job: get("job"), Trade: get("trade"), SkillDate: get("skill_date"), SkillBody: get("skill_body"), Title: get("title"),
-		Notes: get("notes"),
+		Name: get("name"), IDNumber: pii.Number(get("id_number")), BirthDate: get("birth_date"), Phone: pii.Number(get("phone")),
+		Email: get("email"), Ethnicity: get("ethnicity"), Education: get("education"), LeagueJoined: get("league_joined"),
+		Employer: get("employer"), Job: get("job"), Trade: get("trade"), SkillDate: get("skill_date"), SkillBody: get("skill_body"),
+		Title: get("title"), Notes: get("notes"),
 	}
 	code := get("org_code")
 	var ok bool
@@ -138,8 +150,7 @@ func rowInput(row sheet.Row, cols map[string]int) (Input, string, errs.Fields) {
 		}
 		in.Tags = append(in.Tags, t)
 	}
-	in.Phone = strings.ReplaceAll(strings.ReplaceAll(in.Phone, " ", ""), "-", "")
-	return in, code, f
+	return in, code, given, f
 }
 
 var (

@@ -44,7 +44,7 @@ func FuzzImportRows(f *testing.F) {
 			if err != nil {
 				return
 			}
-			in, _, fields := rowInput(row, cols)
+			in, _, _, fields := rowInput(row, cols, false)
 			in.OrgID = 1
 			c, ce := check(in, today)
 			for _, m := range []map[string]string{fields, ce} {

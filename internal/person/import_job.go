@@ -20,21 +20,29 @@ import (
 
 // Job is an import: the uploaded file, its dry-run report and progress.
 type Job struct {
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"-"`
-	OrgID      int64      `json:"-"`
-	FileName   string     `json:"file_name"`
-	Status     string     `json:"status"`
-	Total      int        `json:"total"`    // data rows in the file
-	Accepted   int        `json:"accepted"` // rows that pass every check
-	Rejected   int        `json:"rejected"`
-	Done       int        `json:"done"` // rows processed so far in the current phase
-	Created    int        `json:"created"`
-	Updated    int        `json:"updated"`
-	Unchanged  int        `json:"unchanged"`       // re-imported rows identical to the record
-	Error      string     `json:"error,omitempty"` // catalog key when Status is failed
-	CreatedAt  time.Time  `json:"created_at"`
-	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	ID        int64  `json:"id"`
+	UserID    int64  `json:"-"`
+	OrgID     int64  `json:"-"`
+	FileName  string `json:"file_name"`
+	Status    string `json:"status"`
+	Total     int    `json:"total"`    // data rows in the file
+	Accepted  int    `json:"accepted"` // rows that pass every check
+	Rejected  int    `json:"rejected"`
+	Done      int    `json:"done"` // rows processed so far in the current phase
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"` // re-imported rows identical to the record
+	Transfers int    `json:"transfers"` // transfer requests made for people the file places elsewhere
+	// The dry run's promise: what confirming will do, row by row (the
+	// write checks again, and does exactly that if nothing changed since).
+	PlanCreated   int        `json:"plan_created"`
+	PlanUpdated   int        `json:"plan_updated"`
+	PlanUnchanged int        `json:"plan_unchanged"`
+	PlanTransfers int        `json:"plan_transfers"`
+	ClearEmpty    bool       `json:"clear_empty"`     // empty cells clear the field they stand in
+	Error         string     `json:"error,omitempty"` // catalog key when Status is failed
+	CreatedAt     time.Time  `json:"created_at"`
+	FinishedAt    *time.Time `json:"finished_at,omitempty"`
 }
 
 // Job states: checking → checked → importing → done; failed or discarded
@@ -63,18 +71,26 @@ const MaxImportBytes = 50 << 20
 // 64 MiB page cache; a bigger one gained 2–3 % more, not worth its memory.
 const importBatch = 10000
 
-const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, unchanged, error,
-	created_at, finished_at`
+const jobColumns = `id, user_id, org_id, file_name, status, total, accepted, rejected, done, created, updated, unchanged, transfers,
+	plan_created, plan_updated, plan_unchanged, plan_transfers, clear_empty, error, created_at, finished_at`
 
 func scanJob(sc interface{ Scan(...any) error }, j *Job) error {
 	return sc.Scan(&j.ID, &j.UserID, &j.OrgID, &j.FileName, &j.Status, &j.Total, &j.Accepted, &j.Rejected, &j.Done,
-		&j.Created, &j.Updated, &j.Unchanged, &j.Error, &j.CreatedAt, &j.FinishedAt)
+		&j.Created, &j.Updated, &j.Unchanged, &j.Transfers, &j.PlanCreated, &j.PlanUpdated, &j.PlanUnchanged, &j.PlanTransfers,
+		&j.ClearEmpty, &j.Error, &j.CreatedAt, &j.FinishedAt)
+}
+
+// ImportOptions are the importer's choices for one file.
+type ImportOptions struct {
+	// ClearEmpty makes an empty cell in a column the file has clear that
+	// field of a registered person; by default it leaves the field as it is.
+	ClearEmpty bool `json:"clear_empty"`
 }
 
 // StartImport stores an uploaded file and starts its dry run in the
 // background. Files that are not .xlsx or .csv tables, too large, zip
 // bombs or without the required columns are refused before any row is read.
-func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName string, data []byte) (*Job, error) {
+func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName string, data []byte, opt ImportOptions) (*Job, error) {
 	if !by.HasAnywhere(auth.PersonWrite) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -87,8 +103,9 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 	}
 	var j Job
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, JobChecking, s.now().UTC()), &j)
+		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, clear_empty, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, JobChecking, opt.ClearEmpty,
+			s.now().UTC()), &j)
 		if err != nil {
 			return err
 		}
@@ -96,7 +113,7 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.upload", ObjectType: "import", ObjectID: j.ID,
-			OrgID: by.OrgID, Summary: fmt.Sprintf("bytes=%d", len(data))})
+			OrgID: by.OrgID, Summary: fmt.Sprintf("bytes=%d clear_empty=%t", len(data), opt.ClearEmpty)})
 	})
 	if err != nil {
 		return nil, err

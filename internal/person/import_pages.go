@@ -74,13 +74,22 @@ func upload(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
 	return hdr.Filename, data, nil
 }
 
+// formBool reads a checkbox or a query flag: on, true or 1.
+func formBool(r *http.Request, name string) bool {
+	switch r.FormValue(name) {
+	case "on", "true", "1":
+		return true
+	}
+	return false
+}
+
 // importUpload stores the file and starts the dry run.
 func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name, data, err := upload(w, r)
 	var j *Job
 	if err == nil {
-		j, err = h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data)
+		j, err = h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data, ImportOptions{ClearEmpty: formBool(r, "clear_empty")})
 	}
 	if fields := web.FieldErrors(err); fields != nil {
 		return h.renderImportForm(w, r, fields)

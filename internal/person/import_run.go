@@ -105,8 +105,9 @@ func pipe(ctx context.Context, produce func(ctx context.Context, emit func(batch
 func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write bool, emit func(b batch) error) error {
 	var name string
 	var data []byte
-	if err := s.db.R().QueryRowContext(ctx, `SELECT j.file_name, f.data FROM import_jobs j JOIN import_files f ON f.job_id = j.id
-		WHERE j.id = $1`, jobID).Scan(&name, &data); err != nil {
+	var clearEmpty bool
+	if err := s.db.R().QueryRowContext(ctx, `SELECT j.file_name, j.clear_empty, f.data FROM import_jobs j
+		JOIN import_files f ON f.job_id = j.id WHERE j.id = $1`, jobID).Scan(&name, &clearEmpty, &data); err != nil {
 		return err
 	}
 	r, err := sheet.Open(name, bytes.NewReader(data), int64(len(data)), sheet.Limits{MaxFileBytes: MaxImportBytes})
@@ -131,7 +132,7 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 			return err
 		}
 		b.rows++
-		in, code, fe := rowInput(row, cols)
+		in, code, given, fe := rowInput(row, cols, clearEmpty)
 		ref, err := s.orgByCode(ctx, by, orgs, code)
 		if err != nil {
 			return err
@@ -166,9 +167,11 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 			sort.Slice(reasons, func(i, j int) bool { return fieldOrder(reasons[i].Field) < fieldOrder(reasons[j].Field) })
 			b.bad = append(b.bad, Reject{Row: row.No, Name: clip(in.Name, 50), Reasons: reasons})
 		} else {
-			ok := importRow{no: row.No, c: c, orgPath: ref.path, hash: hash}
+			ok := importRow{no: row.No, c: c, orgPath: ref.path, hash: hash, present: given}
 			if write {
 				ok = s.prepare(ok)
+			} else {
+				ok = s.index(ok)
 			}
 			b.ok = append(b.ok, ok)
 		}
@@ -190,33 +193,6 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 // brings them over), and an import row for them is refused.
 func elsewhere(by *auth.Actor, p *stored) bool {
 	return !by.Can(auth.PersonWrite, p.OrgPath)
-}
-
-// dropElsewhere moves the batch's rows for people registered outside the
-// actor's write scope to the rejects (the dry run's check; the import
-// makes it again inside its transaction).
-func (s *Service) dropElsewhere(ctx context.Context, by *auth.Actor, b batch) (batch, error) {
-	if len(b.ok) == 0 {
-		return b, nil
-	}
-	hashes := make([]pii.Hash, len(b.ok))
-	for i := range b.ok {
-		hashes[i] = b.ok[i].hash
-	}
-	old, err := existing(ctx, s.db.R(), s.db.Dialect, hashes)
-	if err != nil {
-		return b, err
-	}
-	kept := b.ok[:0]
-	for _, r := range b.ok {
-		if p, found := old[r.hash]; found && elsewhere(by, p) {
-			b.bad = append(b.bad, elsewhereReject(r))
-			continue
-		}
-		kept = append(kept, r)
-	}
-	b.ok = kept
-	return b, nil
 }
 
 func elsewhereReject(r importRow) Reject {
@@ -264,20 +240,27 @@ func clip(s string, n int) string {
 	return s
 }
 
-// runCheck is the dry run: every row checked, rejects stored, nothing else
-// written.
+// runCheck is the dry run: every row checked and decided against the
+// registry as the import would (planBatch), the rejects and the changes to
+// registered people stored, nothing else written.
 func (s *Service) runCheck(ctx context.Context, by *auth.Actor, id int64) {
 	total, accepted, rejected := 0, 0, 0
+	var n counts
 	err := s.scan(ctx, by, id, false, func(b batch) error {
-		b, err := s.dropElsewhere(ctx, by, b)
+		pl, err := planBatch(ctx, s.db.R(), s.db.Dialect, by, b.ok)
 		if err != nil {
 			return err
 		}
+		bad := append(b.bad, pl.bad...)
 		total += b.rows
-		accepted += len(b.ok)
-		rejected += len(b.bad)
+		accepted += len(pl.rows)
+		rejected += len(bad)
+		n = n.plus(pl.counts())
 		return s.db.InTx(ctx, func(tx *db.Tx) error {
-			if err := saveRejects(ctx, tx, id, b.bad); err != nil {
+			if err := saveRejects(ctx, tx, id, bad); err != nil {
+				return err
+			}
+			if err := saveChanges(ctx, tx, id, phaseCheck, pl); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1 WHERE id = $2`, total, id)
@@ -289,45 +272,62 @@ func (s *Service) runCheck(ctx context.Context, by *auth.Actor, id int64) {
 		return
 	}
 	_ = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, total = $2, accepted = $3, rejected = $4, done = $2
-			WHERE id = $5 AND status = $6`, JobChecked, total, accepted, rejected, id, JobChecking)
+		_, err := tx.ExecContext(ctx, `UPDATE import_jobs SET status = $1, total = $2, accepted = $3, rejected = $4, done = $2,
+			plan_created = $5, plan_updated = $6, plan_unchanged = $7, plan_transfers = $8
+			WHERE id = $9 AND status = $10`, JobChecked, total, accepted, rejected, n.created, n.updated, n.unchanged, n.transfers,
+			id, JobChecking)
 		return err
 	})
 }
 
+func (n counts) plus(m counts) counts {
+	return counts{n.created + m.created, n.updated + m.updated, n.unchanged + m.unchanged, n.transfers + m.transfers}
+}
+
 // runImport writes the accepted rows, importBatch per transaction, each
-// with its audit record and the job's progress. The people counts move
-// with every batch (a few dozen upserts of deltas, not a rebuild), so each
-// committed batch is complete on its own and the lists are right while an
-// import runs.
+// with its audit records, its changes and the job's progress. The people
+// counts move with every batch (a few dozen upserts of deltas, not a
+// rebuild), so each committed batch is complete on its own and the lists
+// are right while an import runs.
 func (s *Service) runImport(ctx context.Context, by *auth.Actor, id int64) {
-	var w written
+	var file string
+	if err := s.db.R().QueryRowContext(ctx, `SELECT file_name FROM import_jobs WHERE id = $1`, id).Scan(&file); err != nil {
+		s.failed(ctx, id, "import", err)
+		return
+	}
+	src := source{job: id, file: file}
+	var n counts
 	rows, rejected := 0, 0
 	err := s.scan(ctx, by, id, true, func(b batch) error {
 		start := time.Now()
 		defer func() { importWriteHook(len(b.ok), time.Since(start)) }()
 		return s.db.InTx(ctx, func(tx *db.Tx) error {
 			r := newRollup()
-			bw, elsewhere, err := s.writeBatch(ctx, tx, by, b.ok, r)
+			pl, err := s.writeBatch(ctx, tx, by, src, b.ok, r)
 			if err != nil {
 				return err
 			}
-			bad := append(b.bad, elsewhere...)
+			bad := append(b.bad, pl.bad...)
 			if err := r.apply(ctx, tx); err != nil {
 				return err
 			}
 			if err := saveRejects(ctx, tx, id, bad); err != nil {
 				return err
 			}
+			if err := saveChanges(ctx, tx, id, phaseImport, pl); err != nil {
+				return err
+			}
+			bn := pl.counts()
 			rows += b.rows
 			rejected += len(bad)
-			w.created, w.updated, w.unchanged = w.created+bw.created, w.updated+bw.updated, w.unchanged+bw.unchanged
-			if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1, created = $2, updated = $3, unchanged = $4 WHERE id = $5`,
-				rows, w.created, w.updated, w.unchanged, id); err != nil {
+			n = n.plus(bn)
+			if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET done = $1, created = $2, updated = $3, unchanged = $4,
+				transfers = $5 WHERE id = $6`, rows, n.created, n.updated, n.unchanged, n.transfers, id); err != nil {
 				return err
 			}
 			return s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.batch", ObjectType: "import", ObjectID: id, OrgID: by.OrgID,
-				Summary: fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d rejected=%d", b.rows, bw.created, bw.updated, bw.unchanged, len(bad))})
+				Summary: fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d transfers=%d rejected=%d", b.rows, bn.created,
+					bn.updated, bn.unchanged, bn.transfers, len(bad))})
 		})
 	})
 	if err != nil {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
 	"qinggong/internal/activity"
+	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 	"qinggong/internal/pii"
@@ -20,6 +22,7 @@ type importRow struct {
 	c       checked
 	orgPath string
 	hash    pii.Hash // keyed hash of the ID number
+	present fields   // the fields the row gives
 
 	initials, idMasked    string
 	idSealed, phoneSealed []byte
@@ -36,9 +39,13 @@ func (s *Service) prepare(r importRow) importRow {
 	return r
 }
 
-// written is what a batch did.
-type written struct {
-	created, updated, unchanged int
+// index computes what the dry run compares a row's phone by, without
+// sealing it.
+func (s *Service) index(r importRow) importRow {
+	if r.c.Phone != "" {
+		r.phoneHash, r.phoneMasked = s.PhoneIndex(r.c.Phone), pii.MaskMobile(r.c.Phone)
+	}
+	return r
 }
 
 // stored is what a batch needs to know of a person already registered.
@@ -108,58 +115,63 @@ var importColumns = strings.Fields(`id org_id org_path name initials gender birt
 	phone_sealed phone_hash phone_masked email ethnicity education political league_joined employer job trade
 	skill_level title tags status notes created_at updated_at`)
 
-// same reports whether writing r over p would change nothing.
-func same(p *stored, r importRow) bool {
-	c := r.c
-	return p.OrgPath == r.orgPath && p.Name == c.Name && p.Gender == c.Gender && p.BirthDate == c.BirthDate &&
-		p.phoneHash == r.phoneHash && p.Email == c.Email && p.Ethnicity == c.Ethnicity && p.Education == c.Education &&
-		p.Political == c.Political && p.LeagueJoined == c.LeagueJoined && p.Employer == c.Employer && p.Job == c.Job &&
-		p.Trade == c.Trade && p.SkillLevel == c.SkillLevel && p.Title == c.Title && tagColumn(p.Tags) == tagColumn(c.Tags) &&
-		p.Status == c.Status && p.Notes == c.Notes
+// source names where a batch's rows come from, for the audit records and
+// the reason of the transfers it requests.
+type source struct {
+	job  int64  // the import job; 0 for Bulk
+	file string // the uploaded file's name
 }
 
-// writeBatch writes rows in tx: ID numbers not yet registered are
-// inserted, registered ones updated, unchanged ones left alone, and rows
-// for people registered outside the actor's write scope refused (returned
-// as rejects). People counts go into r; skill levels into the history and
-// the activity ledger.
-func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, rows []importRow, r rollup) (written, []Reject, error) {
-	var w written
-	var bad []Reject
-	db.BumpPeopleVersion(tx)
-	hashes := make([]pii.Hash, len(rows))
-	for i := range rows {
-		hashes[i] = rows[i].hash
+func (src source) reason(row int) string {
+	if src.job == 0 {
+		return "批量登记"
 	}
-	old, err := existing(ctx, tx, tx.Dialect, hashes)
+	return fmt.Sprintf("名册导入：%s 第 %d 行", src.file, row)
+}
+
+// writeBatch writes rows in tx as planBatch decides: ID numbers not yet
+// registered are inserted; registered people get the fields their row
+// gives (one audit record each, naming the fields) and, for another
+// organization, a transfer request instead of a move; unchanged rows are
+// left alone; rows for people registered outside the actor's write scope
+// are refused (pl.bad). People counts go into r; skill levels into the
+// history and the activity ledger.
+func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, src source, rows []importRow, r rollup) (planned, error) {
+	db.BumpPeopleVersion(tx)
+	pl, err := planBatch(ctx, tx, tx.Dialect, by, rows)
 	if err != nil {
-		return w, nil, err
+		return pl, err
 	}
 	now := s.now().UTC()
+	today := now.In(shanghai).Format(time.DateOnly)
 	var fresh []importRow
 	var skills []skillRow
-	for _, row := range rows {
-		p, ok := old[row.hash]
-		switch {
-		case !ok:
+	for i, o := range pl.outs {
+		row := pl.rows[i]
+		switch o.kind {
+		case outCreate:
 			fresh = append(fresh, row)
-		case elsewhere(by, p):
-			bad = append(bad, elsewhereReject(row))
-		case same(p, row):
-			w.unchanged++
-		default:
-			if err := s.updateImported(ctx, tx, &p.Person, row, now, r); err != nil {
-				return w, nil, err
+		case outUpdate:
+			if err := s.updateImported(ctx, tx, o, row, now, r); err != nil {
+				return pl, err
 			}
-			if row.c.SkillLevel != p.SkillLevel && row.c.SkillLevel > 0 {
-				skills = append(skills, skillRow{person: p.ID, org: row.c.OrgID, path: row.orgPath, change: row.c.Checked(), ledger: true})
+			if err := s.audit.Record(ctx, tx, audit.Entry{Action: "person.import.update", ObjectType: "person", ObjectID: o.p.ID,
+				OrgID: o.p.OrgID, Summary: fmt.Sprintf("job=%d row=%d fields=%s", src.job, row.no, fieldNames(o.changes))}); err != nil {
+				return pl, err
 			}
-			w.updated++
+			if o.next.SkillLevel != o.p.SkillLevel && o.next.SkillLevel > 0 {
+				skills = append(skills, skillRow{person: o.p.ID, org: o.p.OrgID, path: o.p.OrgPath, change: row.c.Checked(), ledger: true})
+			}
+		}
+		if o.transfer == TransferRequested {
+			if _, err := s.insertTransfer(ctx, tx, by, &o.p.Person, row.c.OrgID, row.orgPath, src.reason(row.no), today); err != nil {
+				return pl, err
+			}
 		}
 	}
 	ids, err := db.NextIDs(ctx, tx, "people", len(fresh))
 	if err != nil {
-		return w, nil, err
+		return pl, err
 	}
 	values := make([][]any, len(fresh))
 	var tagRows [][]any
@@ -178,33 +190,48 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, by *auth.Actor, row
 		}
 	}
 	if err := db.CopyRows(ctx, tx, "people", importColumns, values); err != nil {
-		return w, nil, err
+		return pl, err
 	}
 	if err := db.CopyRows(ctx, tx, "person_tags", []string{"tag", "person_id"}, tagRows); err != nil {
-		return w, nil, err
+		return pl, err
 	}
-	w.created += len(fresh)
-	return w, bad, s.recordSkills(ctx, tx, by, skills, now)
+	return pl, s.recordSkills(ctx, tx, by, skills, now)
 }
 
-// updateImported rewrites a registered person from an import row.
-func (s *Service) updateImported(ctx context.Context, tx *db.Tx, old *Person, row importRow, now time.Time, r rollup) error {
-	c := row.c
-	if _, err := tx.ExecContext(ctx, `UPDATE people SET org_id = $1, org_path = $2, name = $3, initials = $4, gender = $5,
-		birth_date = $6, phone_sealed = $7, phone_hash = $8, phone_masked = $9, email = $10, ethnicity = $11, education = $12,
-		political = $13, league_joined = $14, employer = $15, job = $16, trade = $17, skill_level = $18, title = $19, tags = $20,
-		status = $21, notes = $22, updated_at = $23 WHERE id = $24`,
-		c.OrgID, row.orgPath, c.Name, row.initials, c.Gender, c.BirthDate, row.phoneSealed, row.phoneHash, row.phoneMasked,
-		c.Email, c.Ethnicity, c.Education, c.Political, c.LeagueJoined, c.Employer, c.Job, c.Trade, c.SkillLevel, c.Title,
-		tagColumn(c.Tags), c.Status, c.Notes, now, old.ID); err != nil {
+// fieldNames lists the changed fields' names (never their values: a
+// phone's is sealed, and the audit log is read by more eyes than the record).
+func fieldNames(ch []Change) string {
+	names := make([]string, len(ch))
+	for i, c := range ch {
+		names[i] = c.Field
+	}
+	return strings.Join(names, ",")
+}
+
+// updateImported writes o.next over the registered person: the
+// organization stays (a transfer moves people), the phone is written only
+// when the row gives it.
+func (s *Service) updateImported(ctx context.Context, tx *db.Tx, o outcome, row importRow, now time.Time, r rollup) error {
+	n := o.next
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET name = $1, initials = $2, gender = $3, birth_date = $4, email = $5,
+		ethnicity = $6, education = $7, political = $8, league_joined = $9, employer = $10, job = $11, trade = $12,
+		skill_level = $13, title = $14, tags = $15, status = $16, notes = $17, updated_at = $18 WHERE id = $19`,
+		n.Name, n.Initials, n.Gender, n.BirthDate, n.Email, n.Ethnicity, n.Education, n.Political, n.LeagueJoined, n.Employer,
+		n.Job, n.Trade, n.SkillLevel, n.Title, tagColumn(n.Tags), n.Status, n.Notes, now, o.p.ID); err != nil {
 		return err
 	}
-	if err := writeTags(ctx, tx, old.ID, old.Tags, c.Tags); err != nil {
+	if row.present.has("phone") && row.phoneHash != o.p.phoneHash {
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET phone_sealed = $1, phone_hash = $2, phone_masked = $3 WHERE id = $4`,
+			row.phoneSealed, row.phoneHash, row.phoneMasked, o.p.ID); err != nil {
+			return err
+		}
+	}
+	if err := writeTags(ctx, tx, o.p.ID, o.p.Tags, n.Tags); err != nil {
 		return err
 	}
-	if old.OrgPath != row.orgPath || old.Status != c.Status {
-		r.add(old.OrgPath, old.Status, -1)
-		r.add(row.orgPath, c.Status, 1)
+	if o.p.Status != n.Status {
+		r.add(o.p.OrgPath, o.p.Status, -1)
+		r.add(o.p.OrgPath, n.Status, 1)
 	}
 	return nil
 }

@@ -110,18 +110,27 @@ func (s *Service) RequestTransfer(ctx context.Context, by *auth.Actor, personID 
 		if pending > 0 {
 			return errs.E(errs.Conflict, "err.transfer_pending")
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO transfers (person_id, from_org_id, to_org_id, to_path, reason, transfer_date,
-			status, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			personID, p.OrgID, toID, toPath, in.Reason, in.Date, TransferPending, by.UserID, s.now().UTC()).Scan(&id); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, audit.Entry{Action: "person.transfer.request", ObjectType: "transfer", ObjectID: id,
-			OrgID: p.OrgID, Summary: fmt.Sprintf("person=%d to=%d", personID, toID)})
+		id, err = s.insertTransfer(ctx, tx, by, p, toID, toPath, in.Reason, in.Date)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.transfer(ctx, s.db.R(), id)
+}
+
+// insertTransfer records a pending transfer of p to the organization
+// toID (at toPath) with its audit record; the caller has checked that the
+// actor may ask and that none is pending.
+func (s *Service) insertTransfer(ctx context.Context, tx *db.Tx, by *auth.Actor, p *Person, toID int64, toPath, reason, date string) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO transfers (person_id, from_org_id, to_org_id, to_path, reason, transfer_date,
+		status, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		p.ID, p.OrgID, toID, toPath, reason, date, TransferPending, by.UserID, s.now().UTC()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, s.audit.Record(ctx, tx, audit.Entry{Action: "person.transfer.request", ObjectType: "transfer", ObjectID: id,
+		OrgID: p.OrgID, Summary: fmt.Sprintf("person=%d to=%d", p.ID, toID)})
 }
 
 func (s *Service) transfer(ctx context.Context, q db.Q, id int64) (*Transfer, error) {

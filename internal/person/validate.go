@@ -39,6 +39,9 @@ func check(in Input, today time.Time) (checked, errs.Fields) {
 	case n > maxName || !printable(c.Name):
 		f.Add("name", "err.person_name")
 	}
+	// Full-width digits and grouping spaces or dashes, as typed or pasted
+	// from a roster, are the same number.
+	in.IDNumber = pii.Number(in.IDNumber)
 	card, err := pii.ParseIDCard(in.IDNumber, today)
 	switch {
 	case strings.TrimSpace(in.IDNumber) == "":
@@ -72,7 +75,7 @@ func check(in Input, today time.Time) (checked, errs.Fields) {
 	if c.BirthDate != "" && !validDate(c.BirthDate) {
 		f.Add("birth_date", "err.date")
 	}
-	c.Phone = strings.TrimSpace(in.Phone)
+	c.Phone = pii.Number(strings.TrimSpace(in.Phone))
 	if c.Phone != "" && !pii.ValidMobile(c.Phone) {
 		f.Add("phone", "err.phone")
 	}
