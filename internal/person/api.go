@@ -32,6 +32,7 @@ func apiRoutes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/people/imports", auth.PersonWrite, h.apiImportStart)
 	r.Get("/api/v1/imports/{id}", auth.PersonWrite, h.apiImportGet)
 	r.Get("/api/v1/imports/{id}/rejects", auth.PersonWrite, h.apiImportRejects)
+	r.Get("/api/v1/imports/{id}/changes", auth.PersonWrite, h.apiImportChanges)
 	r.Post("/api/v1/imports/{id}/confirm", auth.PersonWrite, h.apiImportConfirm)
 	r.Post("/api/v1/imports/{id}/discard", auth.PersonWrite, h.apiImportDiscard)
 }
@@ -254,6 +255,27 @@ func (h *Handler) apiImportRejects(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// apiImportChanges pages an import's changes to registered people:
+// ?phase=check (the dry run's promise, the default) or import (what was
+// written); ?after= is a row number.
+func (h *Handler) apiImportChanges(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	phase := r.URL.Query().Get("phase")
+	if phase != "" && phase != phaseCheck && phase != phaseImport {
+		return (errs.Fields{"phase": "err.invalid"}).Err()
+	}
+	after, _ := strconv.Atoi(r.URL.Query().Get("after"))
+	cs, err := h.People.ImportChanges(ctx, auth.ActorFrom(ctx), id, phase, max(after, 0), 200)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"items": cs})
 }
 
 func (h *Handler) apiImportConfirm(w http.ResponseWriter, r *http.Request) error {

@@ -46,7 +46,8 @@ var templateNotes = []string{
 	"政治面貌：共青团员 / 中共党员 / 群众。状态：在册 / 超龄离团 / 调离。",
 	"技能等级：五级/初级工、四级/中级工、三级/高级工、二级/技师、一级/高级技师，或填 1–5。",
 	"标签用逗号分隔：外来务工青年、青年建设者，或其他自定义标签。",
-	"同一身份证号再次导入将更新原记录，不会重复登记。不得使用公式。",
+	"同一身份证号再次导入只更新文件中有值的列，不会重复登记；所在组织不同时发起转接申请，由接收方审批。",
+	"不得使用公式。",
 }
 
 // upload reads the multipart file (at most MaxImportBytes).
@@ -120,7 +121,8 @@ func (h *Handler) importShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		return web.Render(ctx, w, jobStatus(j))
 	}
-	after, _ := strconv.Atoi(r.URL.Query().Get("after"))
+	q := r.URL.Query()
+	after, _ := strconv.Atoi(q.Get("after"))
 	rejects, err := h.People.ImportRejects(ctx, a, id, max(after, 0), 100)
 	if err != nil {
 		return err
@@ -129,7 +131,23 @@ func (h *Handler) importShow(w http.ResponseWriter, r *http.Request) error {
 	if len(rejects) == 100 {
 		next = string(importURL(id, "?after="+strconv.Itoa(rejects[99].Row)))
 	}
-	return web.Render(ctx, w, jobPage(web.NewPage(w, r, j.FileName, "nav.people"), j, rejects, next))
+	// The changes the dry run promises, or once written those made.
+	var changes []RowChange
+	moreChanges := ""
+	if j.Status == JobChecked || j.Status == JobDone {
+		phase := phaseCheck
+		if j.Status == JobDone {
+			phase = phaseImport
+		}
+		cafter, _ := strconv.Atoi(q.Get("cafter"))
+		if changes, err = h.People.ImportChanges(ctx, a, id, phase, max(cafter, 0), 100); err != nil {
+			return err
+		}
+		if len(changes) == 100 {
+			moreChanges = string(importURL(id, "?cafter="+strconv.Itoa(changes[99].Row)))
+		}
+	}
+	return web.Render(ctx, w, jobPage(web.NewPage(w, r, j.FileName, "nav.people"), j, changes, moreChanges, rejects, next))
 }
 
 func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) error {
