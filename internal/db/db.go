@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -53,6 +54,7 @@ type DB struct {
 	reader  Q             // what R returns: the read pool, through a statement cache on SQLite
 	cache   *stmtCache    // nil on PostgreSQL
 	ckpt    *checkpointer // SQLite's background checkpoints; nil on PostgreSQL
+	inTx    sync.Map      // ids of the goroutines running an InTx, to refuse one nested without its Tx
 	// File is the SQLite database file ("" on PostgreSQL).
 	File string
 	// URL is the connection string Open was given.
