@@ -24,7 +24,8 @@ type column struct {
 var Columns = []column{
 	{"name", "姓名", []string{"名字"}, "张三"},
 	{"id_number", "身份证号", []string{"身份证号码", "公民身份号码", "居民身份证号"}, "310115200001011237"},
-	{"org_code", "组织编码", []string{"团组织编码", "所在组织编码"}, "SH-PD-0001"},
+	{"org_code", "组织编码", []string{"团组织编码", "所在组织编码"}, ""},
+	{"org_name", "所在组织", []string{"组织名称", "团组织", "所在团组织", "团组织名称"}, "浦东新区某某机械有限公司团委"},
 	{"gender", "性别", nil, "男"},
 	{"birth_date", "出生日期", []string{"出生年月日"}, "2000-01-01"},
 	{"phone", "手机号", []string{"手机", "手机号码", "联系电话"}, "13800138000"},
@@ -45,8 +46,9 @@ var Columns = []column{
 	{"notes", "备注", nil, ""},
 }
 
-// required are the columns an import file must have.
-var required = []string{"name", "id_number", "org_code"}
+// required are the columns an import file must have; the organization
+// may be given by code or by name (either column will do).
+var required = [][]string{{"name"}, {"id_number"}, {"org_code", "org_name"}}
 
 // TemplateHeader is the template's header row.
 func TemplateHeader() []string {
@@ -67,11 +69,14 @@ func TemplateExample() []string {
 }
 
 // TextColumns are the template columns formatted as text, so that an ID
-// number or a phone typed into them is not turned into a number.
-func TextColumns() []int { return []int{1, 2, 5} }
+// number, a code or a phone typed into them is not turned into a number.
+func TextColumns() []int {
+	return []int{fieldOrder("id_number"), fieldOrder("org_code"), fieldOrder("phone")}
+}
 
 // headerMap maps each field to its column index in the file's header;
-// missing required columns are reported by field.
+// the required columns it lacks are reported by field (for the code or
+// name of the organization, as org_code).
 func headerMap(header []string) (map[string]int, errs.Fields) {
 	m := map[string]int{}
 	for i, h := range header {
@@ -85,20 +90,23 @@ func headerMap(header []string) (map[string]int, errs.Fields) {
 		}
 	}
 	var f errs.Fields
-	for _, r := range required {
-		if _, ok := m[r]; !ok {
-			f.Add(r, "err.import_column")
+	for _, any := range required {
+		if !slices.ContainsFunc(any, func(field string) bool { _, ok := m[field]; return ok }) {
+			f.Add(any[0], "err.import_column")
 		}
 	}
 	return m, f
 }
+
+// orgCell is a row's organization as the roster gives it.
+type orgCell struct{ code, name string }
 
 // rowInput reads one row into an Input, the organization code, and the
 // fields the row gives: a column the file has, with a value in this row
 // (or, when the importer chose that empty cells clear, an empty cell of a
 // clearable field). Cell problems (formulas, over-long cells, unknown
 // words) are field messages.
-func rowInput(row sheet.Row, cols map[string]int, clearEmpty bool) (Input, string, fields, errs.Fields) {
+func rowInput(row sheet.Row, cols map[string]int, clearEmpty bool) (Input, orgCell, fields, errs.Fields) {
 	var f errs.Fields
 	var given fields
 	get := func(field string) string {
@@ -130,7 +138,7 @@ func rowInput(row sheet.Row, cols map[string]int, clearEmpty bool) (Input, strin
 		Employer: get("employer"), Job: get("job"), Trade: get("trade"), SkillDate: get("skill_date"), SkillBody: get("skill_body"),
 		Title: get("title"), Notes: get("notes"),
 	}
-	code := get("org_code")
+	org := orgCell{code: get("org_code"), name: get("org_name")}
 	var ok bool
 	if in.Gender, ok = word(get("gender"), genderWords); !ok {
 		f.Add("gender", "err.invalid")
@@ -150,7 +158,7 @@ func rowInput(row sheet.Row, cols map[string]int, clearEmpty bool) (Input, strin
 		}
 		in.Tags = append(in.Tags, t)
 	}
-	return in, code, given, f
+	return in, org, given, f
 }
 
 var (

@@ -130,8 +130,14 @@ func probe(fileName string, data []byte) error {
 		return fileErr(err)
 	}
 	defer r.Close()
-	if _, f := headerMap(r.Header()); len(f) > 0 {
-		return (errs.Fields{"file": "err.import_columns"}).Err()
+	if _, missing := headerMap(r.Header()); len(missing) > 0 {
+		// Each missing column is named as a field of its own (column.<field>),
+		// so that the page and the API's problem details list just those.
+		f := errs.Fields{"file": "err.import_columns"}
+		for field, key := range missing {
+			f["column."+field] = key
+		}
+		return f.Err()
 	}
 	return nil
 }

@@ -390,3 +390,81 @@ func personFields(b person.Person, bPhone string, a person.Person, aPhone string
 		"status": {b.Status, a.Status}, "notes": {b.Notes, a.Notes},
 	}
 }
+
+// Rosters name the organization (所在组织): a name resolves within the
+// importer's scope, the full name first, then the short name; an unknown
+// or ambiguous one refuses the row naming the candidates, never an
+// organization outside the scope; a file lacking the columns says which.
+func TestImportByOrganizationName(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		mk := func(parent *org.Org, name, short, code string) *org.Org {
+			o, err := f.orgs.Create(f.ctx, f.admin, parent.ID, org.Input{Name: name, ShortName: short, Code: code, Level: org.LevelBranch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		full := mk(f.g1, "上海某机械厂团支部", "机械厂团支部", "JX-1")
+		mk(f.u1, "重名团支部", "", "CM-1")
+		mk(f.g1, "重名团支部", "", "CM-2")
+		outside := mk(f.u2, "区外团支部", "外支", "WZ-1")
+		mk(f.u2, "机械厂团支部", "", "OUT-2") // same as full's short name, outside D1: not a candidate
+		header := []string{"姓名", "身份证号", "所在组织"}
+		data := csvFile(t, header,
+			[]string{"全称", f.idNumber("19990315", true), "上海某机械厂团支部"},
+			[]string{"简称", f.idNumber("19990315", true), "机械厂团支部"},
+			[]string{"重名", f.idNumber("19990315", true), "重名团支部"},
+			[]string{"区外", f.idNumber("19990315", true), outside.Name},
+			[]string{"未知", f.idNumber("19990315", true), "没有这个组织"},
+			[]string{"空白", f.idNumber("19990315", true), ""},
+		)
+		j := f.dryRun(t, f.cadre1, data, person.ImportOptions{})
+		if j.Accepted != 2 || j.Rejected != 4 || j.PlanCreated != 2 {
+			t.Fatalf("dry run = %+v, want 2 accepted, 4 refused", j)
+		}
+		rejects, err := f.people.ImportRejects(f.ctx, f.cadre1, j.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]person.Reason{
+			"重名": {Field: "org_name", Key: "err.org_ambiguous", Arg: "重名团支部（CM-1）、重名团支部（CM-2）"},
+			"区外": {Field: "org_name", Key: "err.org_unknown_name"},
+			"未知": {Field: "org_name", Key: "err.org_unknown_name"},
+			"空白": {Field: "org_code", Key: "err.org_required"},
+		}
+		for _, r := range rejects {
+			if len(r.Reasons) != 1 || r.Reasons[0] != want[r.Name] {
+				t.Errorf("row %d %s: reasons %+v, want %+v", r.Row, r.Name, r.Reasons, want[r.Name])
+			}
+		}
+		f.confirm(t, f.cadre1, j)
+		got, err := f.people.Find(f.ctx, f.admin, person.Filter{Under: full.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.People) != 2 {
+			t.Fatalf("%d people at %s, want 2 (full and short name)", len(got.People), full.Name)
+		}
+
+		// A code wins over a name; full-width digits and grouping in ID numbers are read.
+		id := f.idNumber("20000101", false)
+		wide := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r - '0' + '０'
+			}
+			return r
+		}, id[:6]+" "+id[6:14]+"-"+id[14:])
+		data = csvFile(t, []string{"姓名", "身份证号", "所在组织", "组织编码"}, []string{"宽字符", wide, "没有这个组织", f.b1.Code})
+		j = f.dryRun(t, f.cadre1, data, person.ImportOptions{})
+		if j.Accepted != 1 {
+			rejects, _ := f.people.ImportRejects(f.ctx, f.cadre1, j.ID, 0, 10)
+			t.Fatalf("dry run = %+v, rejects %+v", j, rejects)
+		}
+
+		// Missing columns are named, and only those.
+		_, err = f.people.StartImport(f.ctx, f.cadre1, "bad.csv", csvFile(t, []string{"姓名", "手机号"}, []string{"x", "13800138000"}),
+			person.ImportOptions{})
+		wantFields(t, err, map[string]string{"file": "err.import_columns", "column.id_number": "err.import_column",
+			"column.org_code": "err.import_column"})
+	})
+}

@@ -40,7 +40,7 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) error {
 
 // templateNotes is the template's instructions sheet.
 var templateNotes = []string{
-	"带 * 的列必填：姓名、身份证号、组织编码。",
+	"带 * 的列必填：姓名、身份证号，以及所在组织（全称或简称）或组织编码之一；两者都填时以组织编码为准。",
 	"身份证号、组织编码、手机号列已设为文本格式，请勿改为数字，否则 18 位号码会丢失末尾数字。",
 	"性别、出生日期可留空，将按身份证号填写；填写时须与身份证号一致。",
 	"政治面貌：共青团员 / 中共党员 / 群众。状态：在册 / 超龄离团 / 调离。",

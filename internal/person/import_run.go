@@ -35,13 +35,6 @@ type Reason struct {
 	Arg   string `json:"arg,omitempty"`
 }
 
-// orgRef is what row checks need of an organization, by code.
-type orgRef struct {
-	id       int64
-	path     string
-	writable bool
-}
-
 // batch is a chunk of checked rows: those that pass, the rejects, and how
 // many rows of the file it covers.
 type batch struct {
@@ -119,7 +112,7 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 	if len(f) > 0 {
 		return sheet.ErrNoHeader
 	}
-	orgs := map[string]orgRef{}
+	orgs := s.newOrgs(by)
 	seen := map[pii.Hash]int{} // ID hash → first row
 	today := s.now()
 	var b batch
@@ -132,20 +125,18 @@ func (s *Service) read(ctx context.Context, by *auth.Actor, jobID int64, write b
 			return err
 		}
 		b.rows++
-		in, code, given, fe := rowInput(row, cols, clearEmpty)
-		ref, err := s.orgByCode(ctx, by, orgs, code)
+		in, cell, given, fe := rowInput(row, cols, clearEmpty)
+		org, err := orgs.resolve(ctx, cell.code, cell.name)
 		if err != nil {
 			return err
 		}
-		switch {
-		case code == "":
-			fe.Add("org_code", "err.required")
-		case !ref.writable:
-			fe.Add("org_code", "err.org_unknown")
-		}
+		ref := org.ref
 		in.OrgID = ref.id
 		c, ce := check(in, today)
 		var reasons []Reason
+		if _, bad := fe[org.field]; org.key != "" && !bad {
+			reasons = append(reasons, Reason{Field: org.field, Key: org.key, Arg: org.arg})
+		}
 		for k, v := range fe {
 			reasons = append(reasons, Reason{Field: k, Key: v})
 		}
@@ -197,30 +188,6 @@ func elsewhere(by *auth.Actor, p *stored) bool {
 
 func elsewhereReject(r importRow) Reject {
 	return Reject{Row: r.no, Name: r.c.Name, Reasons: []Reason{{Field: "id_number", Key: "err.import_elsewhere"}}}
-}
-
-// orgByCode resolves an organization code once per import.
-func (s *Service) orgByCode(ctx context.Context, by *auth.Actor, cache map[string]orgRef, code string) (orgRef, error) {
-	if code == "" {
-		return orgRef{}, nil
-	}
-	if ref, ok := cache[code]; ok {
-		return ref, nil
-	}
-	var ref orgRef
-	var status string
-	err := s.db.R().QueryRowContext(ctx, `SELECT id, path, status FROM orgs WHERE code = $1`, code).Scan(&ref.id, &ref.path, &status)
-	if err != nil && !errors.Is(err, db.ErrNoRows) {
-		return orgRef{}, err
-	}
-	ref.writable = err == nil && status == "active" && by.Can(auth.PersonWrite, ref.path)
-	if !ref.writable {
-		ref = orgRef{}
-	}
-	if len(cache) < 100000 {
-		cache[code] = ref
-	}
-	return ref, nil
 }
 
 // fieldOrder sorts reasons in template column order.

@@ -94,7 +94,7 @@ func (h *Handler) personUpdate(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) readForm(r *http.Request) (Input, string, errs.Fields) {
 	in, fe := formInput(r)
 	code := strings.TrimSpace(r.PostFormValue("org_code"))
-	ref, err := h.People.orgByCode(r.Context(), auth.ActorFrom(r.Context()), map[string]orgRef{}, code)
+	ref, err := h.People.newOrgs(auth.ActorFrom(r.Context())).code(r.Context(), code)
 	switch {
 	case code == "":
 		fe.Add("org_code", "err.required")
