@@ -197,7 +197,7 @@ func describe(f Filter) string {
 	}
 	add("under", strconv.FormatInt(f.Under, 10))
 	add("region", strconv.FormatInt(f.Region, 10))
-	q := strings.TrimSpace(f.Query)
+	q := f.search()
 	switch {
 	case looksLikeID(q):
 		q = "<id_number>"

@@ -12,6 +12,7 @@ import (
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
+	"qinggong/internal/pii"
 )
 
 // Filter selects people for lists, counts and exports. The zero value is
@@ -36,7 +37,7 @@ type Filter struct {
 // Plain reports whether f filters by nothing but place and status, so that
 // its count can be read from the rollups.
 func (f Filter) Plain() bool {
-	return strings.TrimSpace(f.Query) == "" && f.AgeMin == 0 && f.AgeMax == 0 && f.Gender == "" && f.Political == "" &&
+	return f.search() == "" && f.AgeMin == 0 && f.AgeMax == 0 && f.Gender == "" && f.Political == "" &&
 		f.Trade == "" && f.SkillLevel == "" && f.Tag == ""
 }
 
@@ -66,7 +67,7 @@ type Count struct {
 // with the district (see districtSQL), so a plan through them names the
 // place's districts (pl.districts).
 func (s *Service) searchOrder(ctx context.Context, f Filter, pl *place) (string, error) {
-	q := strings.TrimSpace(f.Query)
+	q := f.search()
 	order := f.Sort
 	named := q != "" && !exactSearch(q)
 	if order == "" && named {
@@ -203,7 +204,7 @@ func (s *Service) conditions(f Filter, pl place, a *db.Args) (string, error) {
 		}
 		where = append(where, districtSQL(s.db.Dialect)+" IN ("+strings.Join(in, ", ")+")")
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
+	if q := f.search(); q != "" {
 		switch {
 		case looksLikeID(q):
 			where = append(where, "id_hash = "+a.Add(s.IDIndex(strings.ToUpper(q))))
@@ -552,4 +553,14 @@ func yearsBefore(day time.Time, n int) string {
 		d = 28
 	}
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// search is the filter's search text; an ID-card or phone number typed
+// with full-width digits, spaces or dashes is searched as the number.
+func (f Filter) search() string {
+	q := strings.TrimSpace(f.Query)
+	if n := pii.Number(q); n != q && exactSearch(n) {
+		return n
+	}
+	return q
 }

@@ -23,7 +23,7 @@ const maxCachedLists = 2000
 // listKey is the cache key of f over the place pl, or "" when f is not
 // cached. The day is in it because age bounds depend on it.
 func (s *Service) listKey(f Filter, pl place) string {
-	q := strings.TrimSpace(f.Query)
+	q := f.search()
 	if exactSearch(q) {
 		return ""
 	}
