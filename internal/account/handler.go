@@ -24,7 +24,7 @@ type Handler struct {
 
 // Routes registers every account route with its permission.
 func Routes(r *web.Router, h *Handler) {
-	r.Get("/", auth.Authenticated, h.home)
+	r.Get("/{$}", auth.Authenticated, h.home) // "/" alone would serve every unknown path
 	r.Get("/login", auth.Public, h.loginForm)
 	r.Post("/login", auth.Public, h.login)
 	r.Post("/logout", auth.Authenticated, h.logout)

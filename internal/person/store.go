@@ -15,9 +15,10 @@ const columns = `id, org_id, org_path, name, initials, gender, birth_date, id_ma
 	education, political, league_joined, employer, job, trade, skill_level, title, tags, status, notes,
 	COALESCE(user_id, 0), created_at, updated_at`
 
-// briefColumns are what a list row shows.
+// briefColumns are what a list row shows, and the two times the API's
+// list gives for each row (the page's rows never show them).
 const briefColumns = `id, org_id, org_path, name, initials, gender, birth_date, id_masked, phone_masked, political, trade,
-	skill_level, tags, status`
+	skill_level, tags, status, created_at, updated_at`
 
 // scanPerson scans a row of columns, then into extra any columns the
 // query selects after them.
@@ -33,7 +34,7 @@ func scanPerson(sc interface{ Scan(...any) error }, p *Person, extra ...any) err
 func scanBrief(sc interface{ Scan(...any) error }, p *Person) error {
 	var tags string
 	err := sc.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Name, &p.Initials, &p.Gender, &p.BirthDate, &p.IDMasked, &p.PhoneMasked,
-		&p.Political, &p.Trade, &p.SkillLevel, &tags, &p.Status)
+		&p.Political, &p.Trade, &p.SkillLevel, &tags, &p.Status, &p.CreatedAt, &p.UpdatedAt)
 	p.Tags = tagList(tags)
 	return err
 }

@@ -38,10 +38,29 @@ func loadAssets() (map[string]asset, map[string]string) {
 		sum := sha256.Sum256(b)
 		ext := path.Ext(e.Name())
 		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		byHash[hashed] = asset{body: b, typ: mime.TypeByExtension(ext)}
+		byHash[hashed] = asset{body: b, typ: assetType(ext)}
 		urls[e.Name()] = "/assets/" + hashed
 	}
 	return byHash, urls
+}
+
+// assetType is ext's media type. Go's own table lacks .ico, and what the
+// system's mime.types says (if it exists) differs between hosts.
+func assetType(ext string) string {
+	if ext == ".ico" {
+		return "image/x-icon"
+	}
+	return mime.TypeByExtension(ext)
+}
+
+// Favicon serves the icon at the address browsers ask for by themselves.
+// That address has no hash in it, so it is cached for a day, not forever.
+func Favicon(w http.ResponseWriter, r *http.Request) error {
+	a := assets[strings.TrimPrefix(Asset("favicon.ico"), "/assets/")]
+	w.Header().Set("Content-Type", a.typ)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(a.body)
+	return nil
 }
 
 // Asset returns the hashed URL of an embedded asset.

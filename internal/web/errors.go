@@ -58,6 +58,13 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		slog.ErrorContext(ctx, "request failed", "err", err.Error(), "path", r.URL.Path)
 	}
+	writeError(w, r, status, e)
+}
+
+// writeError sends e with status, which need not be e's kind's (ServeMux's
+// 405 has no kind of its own).
+func writeError(w http.ResponseWriter, r *http.Request, status int, e *errs.Error) {
+	ctx := r.Context()
 	if IsAPI(r) {
 		p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: T(ctx, e.Msg)}
 		if len(e.Fields) > 0 {

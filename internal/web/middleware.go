@@ -80,7 +80,8 @@ func requestLog(next http.Handler, log *slog.Logger) http.Handler {
 
 // quiet paths are not logged when they succeed: probes and static files.
 func quiet(p string) bool {
-	return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/assets/")
+	return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/assets/") ||
+		p == "/favicon.ico" || p == "/robots.txt"
 }
 
 // clientIP is the peer address. X-Forwarded-For is not trusted: a proxy in

@@ -13,6 +13,7 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"qinggong/internal/auth"
+	"qinggong/internal/errs"
 )
 
 // HandlerFunc is a handler that may fail; the router renders the error.
@@ -40,8 +41,15 @@ func NewRouter() *Router { return &Router{mux: http.NewServeMux()} }
 // Routes lists every registered route.
 func (rt *Router) Routes() []Route { return rt.routes }
 
-// ServeHTTP dispatches to the matching route.
-func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.mux.ServeHTTP(w, r) }
+// ServeHTTP dispatches to the matching route. ServeMux answers a path no
+// route serves, or a method a path lacks, with a line of plain text; the
+// wrapper turns those into the site's own error page or problem document.
+// No pattern catches everything ("GET /" would, and then a mistyped URL
+// showed the home page and no method could ever be refused with 405), so
+// ServeMux's own answers are the only place to hook in.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt.mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r}, r)
+}
 
 func (rt *Router) Get(p string, perm auth.Permission, h HandlerFunc)  { rt.Handle("GET", p, perm, h) }
 func (rt *Router) Post(p string, perm auth.Permission, h HandlerFunc) { rt.Handle("POST", p, perm, h) }
@@ -65,6 +73,9 @@ func (rt *Router) Handle(method, pattern string, perm auth.Permission, h Handler
 	}
 	api := strings.HasPrefix(pattern, "/api/")
 	rt.mux.HandleFunc(method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := w.(*unrouted); ok {
+			w = u.ResponseWriter // a route's own 404 (a missing object) is its handler's to write
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		serve(sw, r, perm, api, h)
@@ -99,6 +110,43 @@ func serve(w *statusWriter, r *http.Request, perm auth.Permission, api bool, h H
 		Error(w, r, err)
 	}
 }
+
+// unrouted stands between ServeMux and the response until a route takes
+// the request. What reaches it is ServeMux's answer for a request no route
+// matched: http.Error's 404 or 405 (with Allow set), or a redirect to the
+// cleaned path, which passes through.
+type unrouted struct {
+	http.ResponseWriter
+	r    *http.Request
+	sent bool // our answer is out; ServeMux's text is dropped
+}
+
+var errMethod = errs.E(errs.Invalid, "err.method_not_allowed")
+
+func (u *unrouted) WriteHeader(code int) {
+	if u.sent {
+		return
+	}
+	switch code {
+	case http.StatusNotFound:
+		u.sent = true
+		writeError(u.ResponseWriter, u.r, code, errs.ErrNotFound)
+	case http.StatusMethodNotAllowed:
+		u.sent = true
+		writeError(u.ResponseWriter, u.r, code, errMethod)
+	default:
+		u.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (u *unrouted) Write(b []byte) (int, error) {
+	if u.sent {
+		return len(b), nil
+	}
+	return u.ResponseWriter.Write(b)
+}
+
+func (u *unrouted) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 // statusWriter remembers the status code for metrics and logs.
 type statusWriter struct {

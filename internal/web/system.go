@@ -11,7 +11,8 @@ import (
 	"qinggong/internal/db"
 )
 
-// SystemRoutes registers probes, metrics and static assets.
+// SystemRoutes registers probes, metrics, static assets, the icon and
+// robots.txt.
 func SystemRoutes(r *Router, d *db.DB) {
 	r.Get("/healthz", auth.Public, func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -39,4 +40,13 @@ func SystemRoutes(r *Router, d *db.DB) {
 		return nil
 	})
 	r.Get("/assets/{name}", auth.Public, ServeAsset)
+	r.Get("/favicon.ico", auth.Public, Favicon)
+	// An internal work system: nothing in it is for search engines. When
+	// the public notice pages (/public/) come, allow them here.
+	r.Get("/robots.txt", auth.Public, func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write([]byte("User-agent: *\nDisallow: /\n"))
+		return nil
+	})
 }
