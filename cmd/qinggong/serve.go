@@ -48,6 +48,10 @@ func openApp(ctx context.Context, cfg config.Config, out io.Writer) (*app.App, e
 	if err != nil {
 		return nil, err
 	}
+	// One logger for the process: what packages log through slog (an
+	// import failing in the background, with the ID of the request that
+	// started it) goes out as the same JSON lines as the request log.
+	slog.SetDefault(a.Log)
 	accounts, err := a.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
 		a.Close()

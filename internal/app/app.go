@@ -71,7 +71,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
-	log := slog.New(slog.NewJSONHandler(opt.Log, nil))
+	log := web.NewLogger(opt.Log)
 	a := &App{Cfg: cfg, DB: d, Log: log}
 	a.Audit = audit.New(config.Derive(secret, "audit"), opt.Now)
 	a.Users = auth.New(d, a.Audit, opt.Hash, opt.Now)

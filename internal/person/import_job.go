@@ -176,7 +176,7 @@ func (s *Service) background(ctx context.Context, job int64, fn func(context.Con
 		defer func() {
 			// A bug in one import fails that import, not the server.
 			if p := recover(); p != nil {
-				slog.Error("import panicked", "job", job, "panic", p, "stack", string(debug.Stack()))
+				slog.ErrorContext(bg, "import panicked", "job", job, "panic", p, "stack", string(debug.Stack()))
 				s.fail(bg, job, "err.import_failed")
 			}
 		}()

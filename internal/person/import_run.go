@@ -327,7 +327,7 @@ func (s *Service) failed(ctx context.Context, id int64, phase string, err error)
 		}
 	}
 	if key == "err.import_failed" {
-		slog.Error("import failed", "job", id, "phase", phase, "err", err)
+		slog.ErrorContext(ctx, "import failed", "job", id, "phase", phase, "err", err)
 	}
 	s.fail(ctx, id, key)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,7 +55,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := Status(e.Kind)
 	if status == http.StatusInternalServerError {
-		slog.ErrorContext(ctx, "request failed", "err", err.Error(), "path", r.URL.Path)
+		Logger(ctx).ErrorContext(ctx, "request failed", "err", err.Error(), "path", r.URL.Path)
 	}
 	writeError(w, r, status, e)
 }

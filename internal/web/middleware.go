@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -24,6 +25,7 @@ const SessionCookie = "qg_session"
 // outermost first: request ID and logging, recovery, security headers,
 // cross-origin protection, language, then the actor (session or token).
 func Chain(h http.Handler, users *auth.Service, log *slog.Logger) http.Handler {
+	log = slog.New(LogHandler(log.Handler())) // every line names its request
 	h = withActor(h, users)
 	h = withLang(h)
 	cop := http.NewCrossOriginProtection()
@@ -65,6 +67,7 @@ func requestLog(next http.Handler, log *slog.Logger) http.Handler {
 		ip := clientIP(r)
 		ctx := context.WithValue(r.Context(), ridKey{}, rid)
 		ctx = audit.WithMeta(ctx, audit.Meta{IP: ip, RequestID: rid})
+		ctx = context.WithValue(ctx, logKey{}, log)
 		w.Header().Set("X-Request-Id", rid)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
@@ -72,7 +75,7 @@ func requestLog(next http.Handler, log *slog.Logger) http.Handler {
 			return
 		}
 		// The query string is left out: it may carry search terms about people.
-		log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("rid", rid), slog.String("method", r.Method),
+		log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.String("ip", ip),
 			slog.Duration("dur", time.Since(start)))
 	})
@@ -101,7 +104,8 @@ func recoverer(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				slog.ErrorContext(r.Context(), "panic", "rid", RequestID(r.Context()), "panic", p)
+				ctx := r.Context()
+				Logger(ctx).ErrorContext(ctx, "panic", "panic", p, "path", r.URL.Path, "stack", string(debug.Stack()))
 				Error(w, r, errPanic)
 			}
 		}()
