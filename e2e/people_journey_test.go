@@ -54,6 +54,22 @@ func writeRoster(t *testing.T, dir, name string, rows []roster) string {
 	return p
 }
 
+// writeCSV writes rows, the header first, as a UTF-8 CSV file.
+func writeCSV(t *testing.T, p string, rows [][]string) {
+	t.Helper()
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // badCheck is id with a wrong check character.
 func badCheck(id string) string {
 	const chars = "0123456789X"
@@ -283,6 +299,40 @@ func TestPeopleJourney(t *testing.T) {
 	}
 	b.shot("import-recent")
 
+	// 4b. A roster that names organizations (所在组织), re-imported with
+	// changes: the dry run lists each change field by field, another
+	// organization becomes a transfer request, the result lists who changed.
+	third := filepath.Join(dir, "名册-按组织名称.csv")
+	writeCSV(t, third, [][]string{
+		{"姓名", "身份证号", "所在组织", "岗位", "工种"},
+		{li.name, li.id, "U1团委", "值班长", li.trade},                // moves to U1: a transfer, and a new job
+		{zhao.name, zhao.id, "U1团委", zhao.job, "数控车工"},           // a new trade
+		{"钱七", apptest.IDNumber(young + 6007), "不存在的团委", "", ""}, // unknown organization name
+	})
+	report3 := upload(third)
+	waitJob("检查完成", true)
+	wantFacts("named check", map[string]string{"可导入": "2", "被拒绝": "1", "将更新": "2", "将申请转接": "1", "将新登记": "0", "空白单元格": "保留原有内容"})
+	changes := b.text("#changes")
+	for _, want := range []string{"岗位：电工班组长 → 值班长", "工种：车工 → 数控车工", "将向“U1团委”发起转接申请"} {
+		if !strings.Contains(changes, want) {
+			t.Errorf("dry-run changes lack %q:\n%s", want, changes)
+		}
+	}
+	if r := b.text("#rejects"); !strings.Contains(r, "所在组织：在您的管理范围内找不到这个名称的组织") {
+		t.Errorf("named reject = %q", r)
+	}
+	b.shot("import-changes")
+	b.run("confirm named", chromedp.Click(chromedp.CSS(`#job form[action$="/confirm"] button[type=submit]`)))
+	waitJob("导入完成", false)
+	wantFacts("named import", map[string]string{"更新": "2", "转接申请": "1", "新登记": "0"})
+	if h := b.text("main h2"); h != "已更新的人员" {
+		t.Errorf("result heading = %q", h)
+	}
+	if n := eval[int](b, "updated links", `document.querySelectorAll('#changes a[href^="/people/"]').length`); n != 2 {
+		t.Errorf("result links %d updated people, want 2", n)
+	}
+	b.shot("import-changes-done")
+
 	// 5. The list, search by pinyin initials and name prefix, filter by skill level.
 	names := func() []string {
 		t.Helper()
@@ -375,6 +425,9 @@ func TestPeopleJourney(t *testing.T) {
 	b.open(report1, "#rejects")
 	b.noHorizontalOverflow("phone import report")
 	b.shot("import-report-phone")
+	b.open(report3, "#changes")
+	b.noHorizontalOverflow("phone import changes")
+	b.shot("import-changes-phone")
 	b.run("desktop again", desktop())
 
 	// 8. English: the first report's reasons and the list, then back.
