@@ -851,7 +851,10 @@ func bulkReason(ctx context.Context, why BulkReason) string {
 	if why.Arg != "" {
 		msg = web.Tf(ctx, why.Key, why.Arg)
 	}
-	return col + ": " + msg
+	if web.Lang(ctx) == "en" {
+		return col + ": " + msg
+	}
+	return col + "：" + msg
 }
 
 var _ = templruntime.GeneratedTemplate
