@@ -66,7 +66,7 @@ func (rt *Router) Handle(method, pattern string, perm auth.Permission, h Handler
 	}
 	rt.routes = append(rt.routes, Route{Method: method, Pattern: pattern, Perm: perm})
 	label := fmt.Sprintf(`route=%q`, method+" "+pattern)
-	hist := metrics.GetOrCreateHistogram(`qg_http_request_duration_seconds{` + label + `}`)
+	hist := metrics.GetOrCreatePrometheusHistogramExt(`qg_http_request_duration_seconds{`+label+`}`, requestBuckets)
 	var byClass [6]*metrics.Counter
 	for c := 1; c <= 5; c++ {
 		byClass[c] = metrics.GetOrCreateCounter(fmt.Sprintf(`qg_http_requests_total{%s,code="%dxx"}`, label, c))

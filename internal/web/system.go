@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
-
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 )
@@ -36,7 +34,7 @@ func SystemRoutes(r *Router, d *db.DB) {
 	// restricts /metrics in production.
 	r.Get("/metrics", auth.Public, func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		metrics.WritePrometheus(w, true)
+		WriteMetrics(w)
 		return nil
 	})
 	r.Get("/assets/{name}", auth.Public, ServeAsset)
