@@ -60,7 +60,9 @@ func (s *Service) GrantRole(ctx context.Context, by *Actor, g NewGrant) (int64, 
 		case "org":
 			scopePath, err = orgPath(ctx, s.db.R(), g.ScopeID)
 		case "region":
-			err = s.db.R().QueryRowContext(ctx, `SELECT o.path FROM regions r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1`, g.ScopeID).Scan(&scopePath)
+			// An archived region takes no new grants (its grants confer nothing).
+			err = s.db.R().QueryRowContext(ctx, `SELECT o.path FROM regions r JOIN orgs o ON o.id = r.org_id
+				WHERE r.id = $1 AND r.status = 'active'`, g.ScopeID).Scan(&scopePath)
 			if err == db.ErrNoRows {
 				err = nil
 			}

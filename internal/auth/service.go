@@ -61,7 +61,8 @@ func orgPath(ctx context.Context, q db.Q, id int64) (string, error) {
 	return p, err
 }
 
-// loadActor reads a user's grants and resolves them to paths.
+// loadActor reads a user's grants and resolves them to paths. A grant on an
+// archived region resolves to nothing (org.Service.ArchiveRegion).
 func (s *Service) loadActor(ctx context.Context, q db.Q, a *Actor) error {
 	now := s.Now()
 	rows, err := q.QueryContext(ctx, `
@@ -70,7 +71,8 @@ func (s *Service) loadActor(ctx context.Context, q db.Q, a *Actor) error {
 		WHERE g.user_id = $1 AND (g.expires_at IS NULL OR g.expires_at > $2) AND g.scope_kind <> 'region'
 		UNION ALL
 		SELECT g.id, g.role, g.scope_kind, g.scope_id, g.expires_at, o.path
-		FROM grants g JOIN region_members m ON m.region_id = g.scope_id JOIN orgs o ON o.id = m.org_id
+		FROM grants g JOIN regions r ON r.id = g.scope_id AND r.status = 'active'
+		JOIN region_members m ON m.region_id = g.scope_id JOIN orgs o ON o.id = m.org_id
 		WHERE g.user_id = $1 AND (g.expires_at IS NULL OR g.expires_at > $2) AND g.scope_kind = 'region'
 		ORDER BY 1`, a.UserID, now)
 	if err != nil {

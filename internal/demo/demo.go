@@ -137,6 +137,9 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 	if err := orgs.RebuildRollups(ctx); err != nil {
 		return Result{}, fmt.Errorf("demo: rollups: %w", err)
 	}
+	if err := orgs.FillInitials(ctx); err != nil {
+		return Result{}, fmt.Errorf("demo: initials: %w", err)
+	}
 	// Fresh statistics after a bulk load, so the planners pick the indexes
 	// from the first request on.
 	if err := d.Analyze(ctx); err != nil {

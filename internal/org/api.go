@@ -13,7 +13,9 @@ import (
 // declares the same permission as its HTML counterpart.
 func apiRoutes(r *web.Router, h *Handler) {
 	r.Get("/api/v1/orgs", auth.OrgRead, h.apiOrgList)
+	r.Get("/api/v1/orgs/pick", auth.Authenticated, h.apiOrgPick)
 	r.Post("/api/v1/orgs", auth.OrgWrite, h.apiOrgCreate)
+	r.Post("/api/v1/orgs/bulk", auth.OrgWrite, h.apiBulk)
 	r.Get("/api/v1/orgs/{id}", auth.OrgRead, h.apiOrgGet)
 	r.Put("/api/v1/orgs/{id}", auth.OrgWrite, h.apiOrgUpdate)
 	r.Get("/api/v1/orgs/{id}/children", auth.OrgRead, h.apiOrgChildren)
@@ -26,6 +28,8 @@ func apiRoutes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/regions", auth.RegionWrite, h.apiRegionCreate)
 	r.Get("/api/v1/regions/{id}", auth.RegionRead, h.apiRegionGet)
 	r.Put("/api/v1/regions/{id}", auth.RegionWrite, h.apiRegionUpdate)
+	r.Post("/api/v1/regions/{id}/archive", auth.RegionWrite, h.apiRegionArchive)
+	r.Post("/api/v1/regions/{id}/restore", auth.RegionWrite, h.apiRegionRestore)
 	r.Get("/api/v1/regions/{id}/members", auth.RegionRead, h.apiRegionMembers)
 	r.Post("/api/v1/regions/{id}/members", auth.RegionWrite, h.apiRegionMemberAdd)
 	r.Delete("/api/v1/regions/{id}/members/{org}", auth.RegionWrite, h.apiRegionMemberRemove)

@@ -15,6 +15,11 @@ type Handler struct {
 // Routes registers every organization and region route with its permission.
 func Routes(r *web.Router, h *Handler) {
 	r.Get("/orgs", auth.OrgRead, h.orgList)
+	r.Get("/orgs/pick", auth.Authenticated, h.orgPick)
+	r.Get("/orgs/bulk", auth.OrgWrite, h.bulkForm)
+	r.Get("/orgs/bulk/template", auth.OrgWrite, h.bulkTemplate)
+	r.Post("/orgs/bulk", auth.OrgWrite, h.bulkUpload)
+	r.Post("/orgs/bulk/confirm", auth.OrgWrite, h.bulkConfirm)
 	r.Get("/orgs/{id}", auth.OrgRead, h.orgShow)
 	r.Get("/orgs/{id}/children", auth.OrgRead, h.orgChildren)
 	r.Get("/orgs/{id}/new", auth.OrgWrite, h.orgNew)
@@ -30,7 +35,10 @@ func Routes(r *web.Router, h *Handler) {
 	r.Get("/regions/new", auth.RegionWrite, h.regionNew)
 	r.Post("/regions", auth.RegionWrite, h.regionCreate)
 	r.Get("/regions/{id}", auth.RegionRead, h.regionShow)
+	r.Get("/regions/{id}/edit", auth.RegionWrite, h.regionEdit)
 	r.Post("/regions/{id}/edit", auth.RegionWrite, h.regionUpdate)
+	r.Post("/regions/{id}/archive", auth.RegionWrite, h.regionArchive)
+	r.Post("/regions/{id}/restore", auth.RegionWrite, h.regionRestore)
 	r.Post("/regions/{id}/members", auth.RegionWrite, h.regionMemberAdd)
 	r.Post("/regions/{id}/members/{org}/remove", auth.RegionWrite, h.regionMemberRemove)
 

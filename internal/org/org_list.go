@@ -68,6 +68,10 @@ func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	facts, err := h.Orgs.Facts(ctx, a, o)
+	if err != nil {
+		return err
+	}
 	web.HTML(w)
-	return web.Render(ctx, w, orgPage(web.NewPage(w, r, o.Name, "nav.orgs"), o, anc, kids))
+	return web.Render(ctx, w, orgPage(web.NewPage(w, r, o.Name, "nav.orgs"), o, anc, kids, facts))
 }

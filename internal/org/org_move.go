@@ -37,10 +37,12 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The picker (or a typed code) sends the new parent's code; Move
+	// checks OrgManage there and says why a target will not do.
 	code := strings.TrimSpace(r.PostFormValue("parent_code"))
 	var target int64
-	if pg, err := h.Orgs.Find(ctx, a, Filter{Query: code, Limit: 1, Status: "all"}); err == nil && len(pg.Orgs) == 1 && pg.Orgs[0].Code == code {
-		target = pg.Orgs[0].ID
+	if np, err := h.Orgs.FindByCode(ctx, a, auth.OrgRead, code); err == nil {
+		target = np.ID
 	}
 	_, err = h.Orgs.Move(ctx, a, id, target)
 	if fe := web.FieldErrors(err); fe != nil {

@@ -25,6 +25,7 @@ type Region struct {
 	Name        string    `json:"name"`
 	Description string    `json:"description"`
 	Members     int       `json:"members"`
+	Status      string    `json:"status"` // "active" or "archived" (see ArchiveRegion)
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
@@ -36,11 +37,14 @@ type RegionInput struct {
 	Description string `json:"description"`
 }
 
-const regionColumns = `r.id, r.org_id, o.name, o.path, r.name, r.description, r.members, r.created_at, r.updated_at`
+const regionColumns = `r.id, r.org_id, o.name, o.path, r.name, r.description, r.members, r.status, r.created_at, r.updated_at`
 
 func scanRegion(sc interface{ Scan(...any) error }, r *Region) error {
-	return sc.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.OrgPath, &r.Name, &r.Description, &r.Members, &r.CreatedAt, &r.UpdatedAt)
+	return sc.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.OrgPath, &r.Name, &r.Description, &r.Members, &r.Status, &r.CreatedAt, &r.UpdatedAt)
 }
+
+// Active reports whether the region is not archived.
+func (r *Region) Active() bool { return r.Status != "archived" }
 
 // FindRegionByID returns a region whose owner lies in the actor's RegionRead scope.
 func (s *Service) FindRegionByID(ctx context.Context, by *auth.Actor, id int64) (*Region, error) {
@@ -56,11 +60,20 @@ func (s *Service) FindRegionByID(ctx context.Context, by *auth.Actor, id int64) 
 // are unique only per owner, so the ID breaks ties.
 func RegionCursor(r Region) string { return strconv.FormatInt(r.ID, 10) + ":" + r.Name }
 
-// FindRegions lists the regions owned in the actor's RegionRead scope, by
-// name then ID; after is a RegionCursor ("" for the first page).
+// FindRegions lists the active regions owned in the actor's RegionRead
+// scope, by name then ID; after is a RegionCursor ("" for the first page).
 func (s *Service) FindRegions(ctx context.Context, by *auth.Actor, after string, limit int) ([]Region, error) {
+	return s.findRegions(ctx, by, "active", after, limit)
+}
+
+// FindArchivedRegions is FindRegions for the archived regions.
+func (s *Service) FindArchivedRegions(ctx context.Context, by *auth.Actor, after string, limit int) ([]Region, error) {
+	return s.findRegions(ctx, by, "archived", after, limit)
+}
+
+func (s *Service) findRegions(ctx context.Context, by *auth.Actor, status, after string, limit int) ([]Region, error) {
 	var a db.Args
-	where := by.Scope(auth.RegionRead).Where("o.path", &a)
+	where := by.Scope(auth.RegionRead).Where("o.path", &a) + " AND r.status = " + a.Add(status)
 	if after != "" {
 		idText, name, ok := strings.Cut(after, ":")
 		id, err := strconv.ParseInt(idText, 10, 64)
@@ -153,12 +166,27 @@ func (s *Service) UpdateRegion(ctx context.Context, by *auth.Actor, id int64, in
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "region.update", ObjectType: "region", ObjectID: id, OrgID: r.OrgID,
-			Summary: fmt.Sprintf("name: %q→%q", audit.Clean(r.Name), audit.Clean(in.Name))})
+			Summary: regionDiff(r, in)})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.FindRegionByID(ctx, by, id)
+}
+
+// regionDiff names what an update changes (the description only as changed).
+func regionDiff(r *Region, in RegionInput) string {
+	var parts []string
+	if r.Name != in.Name {
+		parts = append(parts, fmt.Sprintf("name: %q→%q", audit.Clean(r.Name), audit.Clean(in.Name)))
+	}
+	if r.Description != in.Description {
+		parts = append(parts, "description changed")
+	}
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (s *Service) writableRegion(ctx context.Context, by *auth.Actor, id int64) (*Region, error) {
@@ -177,6 +205,9 @@ func (s *Service) AddMember(ctx context.Context, by *auth.Actor, regionID, orgID
 	r, err := s.writableRegion(ctx, by, regionID)
 	if err != nil {
 		return err
+	}
+	if !r.Active() {
+		return errs.E(errs.Conflict, "err.region_archived")
 	}
 	o, err := byID(ctx, s.db.R(), orgID)
 	if err != nil || !strings.HasPrefix(o.Path, r.OrgPath) || !by.Can(auth.OrgRead, o.Path) {
@@ -207,6 +238,9 @@ func (s *Service) RemoveMember(ctx context.Context, by *auth.Actor, regionID, or
 	r, err := s.writableRegion(ctx, by, regionID)
 	if err != nil {
 		return err
+	}
+	if !r.Active() {
+		return errs.E(errs.Conflict, "err.region_archived")
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM region_members WHERE region_id = $1 AND org_id = $2`, regionID, orgID)

@@ -13,16 +13,21 @@ import (
 func (h *Handler) regionList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	const limit = 50
-	regions, err := h.Orgs.FindRegions(ctx, auth.ActorFrom(ctx), r.URL.Query().Get("after"), limit)
+	find, base := h.Orgs.FindRegions, "/regions?"
+	archived := r.URL.Query().Get("status") == "archived"
+	if archived {
+		find, base = h.Orgs.FindArchivedRegions, "/regions?status=archived&"
+	}
+	regions, err := find(ctx, auth.ActorFrom(ctx), r.URL.Query().Get("after"), limit)
 	if err != nil {
 		return err
 	}
 	next := ""
 	if len(regions) == limit {
-		next = "/regions?after=" + url.QueryEscape(RegionCursor(regions[limit-1]))
+		next = base + "after=" + url.QueryEscape(RegionCursor(regions[limit-1]))
 	}
 	web.HTML(w)
-	return web.Render(ctx, w, regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions, next))
+	return web.Render(ctx, w, regionListPage(web.NewPage(w, r, web.T(ctx, "region.title"), "nav.regions"), regions, next, archived))
 }
 
 // regionOwners are the organizations a new region may belong to: the tops
@@ -122,19 +127,17 @@ func (h *Handler) regionMemberAdd(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	a := auth.ActorFrom(ctx)
+	// The picker (or a typed code) sends the organization's code.
 	code := strings.TrimSpace(r.PostFormValue("org_code"))
 	var orgID int64
-	if pg, err := h.Orgs.Find(ctx, a, Filter{Query: code, Limit: 1}); err == nil && len(pg.Orgs) == 1 && pg.Orgs[0].Code == code {
-		orgID = pg.Orgs[0].ID
+	if o, err := h.Orgs.FindByCode(ctx, a, auth.OrgRead, code); err == nil {
+		orgID = o.ID
 	}
 	err = h.Orgs.AddMember(ctx, a, id, orgID)
 	if fe := web.FieldErrors(err); fe != nil {
 		return h.renderRegion(w, r, id, http.StatusUnprocessableEntity, fe, code)
 	}
-	if err != nil {
-		return err
-	}
-	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved")
+	return redirectOrConflict(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved", err)
 }
 
 func (h *Handler) regionMemberRemove(w http.ResponseWriter, r *http.Request) error {
@@ -147,8 +150,6 @@ func (h *Handler) regionMemberRemove(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := h.Orgs.RemoveMember(ctx, auth.ActorFrom(ctx), id, orgID); err != nil {
-		return err
-	}
-	return web.Redirect(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved")
+	err = h.Orgs.RemoveMember(ctx, auth.ActorFrom(ctx), id, orgID)
+	return redirectOrConflict(w, r, "/regions/"+strconv.FormatInt(id, 10), "flash.saved", err)
 }

@@ -20,6 +20,8 @@ type Service struct {
 	cache orgCache
 	// moveHooks run inside every move's transaction (see OnMove).
 	moveHooks []func(context.Context, *db.Tx, Moved) error
+	// factHooks add lines to organization pages (see OnFacts).
+	factHooks []FactsFunc
 }
 
 // Moved describes a subtree move to the modules that keep paths or rollups
@@ -82,10 +84,10 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, parent *Org, in Input) 
 	// unique placeholder first, then the real path.
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, short_name, code, level, unit_type,
-		district, address, contact, established, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $13) RETURNING id`,
+		district, address, contact, established, status, created_at, updated_at, initials, short_initials)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $13, $14, $15) RETURNING id`,
 		parentID, "~new:"+in.Code, depth, in.Name, in.ShortName, in.Code, in.Level, in.UnitType, in.District,
-		in.Address, in.Contact, in.Established, now).Scan(&id)
+		in.Address, in.Contact, in.Established, now, Initials(in.Name), Initials(in.ShortName)).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return 0, (errs.Fields{"code": "err.code_taken"}).Err()
 	}
@@ -181,8 +183,10 @@ func (s *Service) Update(ctx context.Context, by *auth.Actor, id int64, in Input
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, short_name = $2, code = $3, level = $4, unit_type = $5,
-			district = $6, address = $7, contact = $8, established = $9, updated_at = $10 WHERE id = $11`,
-			in.Name, in.ShortName, in.Code, in.Level, in.UnitType, in.District, in.Address, in.Contact, in.Established, s.nowUTC(), id)
+			district = $6, address = $7, contact = $8, established = $9, updated_at = $10, initials = $11, short_initials = $12
+			WHERE id = $13`,
+			in.Name, in.ShortName, in.Code, in.Level, in.UnitType, in.District, in.Address, in.Contact, in.Established, s.nowUTC(),
+			Initials(in.Name), Initials(in.ShortName), id)
 		if db.IsUniqueViolation(err) {
 			return (errs.Fields{"code": "err.code_taken"}).Err()
 		}
