@@ -55,6 +55,12 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	// Organizations written before migration 00014 (or by a bulk load)
+	// get their pinyin initials for the picker.
+	if err := org.New(d, nil, opt.Now).FillInitials(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	secret, _, err := config.LoadSecret(cfg.SecretPath())
 	if err != nil {
 		d.Close()
@@ -82,6 +88,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 		panic(err) // Derive always returns 32 bytes
 	}
 	a.People = person.New(d, a.Audit, a.Orgs, seal, opt.Now)
+	a.Orgs.OnFacts(a.People.OrgFacts) // the people count on organization pages
 	a.Cadres = cadre.New(d, a.Audit, a.Orgs, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)

@@ -67,8 +67,14 @@ func filterFrom(q url.Values) (Filter, error) {
 		}
 		return n
 	}
+	// under is the organization's ID (the list's shareable form, as the
+	// organization page links it); org is its older name, still read.
+	under := "under"
+	if q.Get(under) == "" {
+		under = "org"
+	}
 	f := Filter{
-		Under: num("org"), Region: num("region"), Query: q.Get("q"), AgeMin: int(num("age_min")), AgeMax: int(num("age_max")),
+		Under: num(under), Region: num("region"), Query: q.Get("q"), AgeMin: int(num("age_min")), AgeMax: int(num("age_max")),
 		Gender: q.Get("gender"), Political: q.Get("political"), Trade: q.Get("trade"), SkillLevel: q.Get("skill_level"),
 		Tag: q.Get("tag"), Status: q.Get("status"), Sort: q.Get("sort"), After: q.Get("after"), Limit: int(num("limit")),
 	}
@@ -87,7 +93,7 @@ func (f Filter) query() url.Values {
 			v.Set(k, s)
 		}
 	}
-	set("org", strconv.FormatInt(f.Under, 10))
+	set("under", strconv.FormatInt(f.Under, 10))
 	set("region", strconv.FormatInt(f.Region, 10))
 	set("q", f.Query)
 	set("age_min", strconv.Itoa(f.AgeMin))
