@@ -26,6 +26,9 @@ const (
 	CadreRead  Permission = "cadre.read"  // see league cadres (posts, terms, part-time checks) in scope
 	CadreWrite Permission = "cadre.write" // appoint cadres, edit posts and end terms in scope
 
+	CampaignManage   Permission = "campaign.manage"   // organize selections: create, set quotas, move stages
+	CampaignNominate Permission = "campaign.nominate" // nominate and pass nominations upward in scope
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -47,8 +50,9 @@ const (
 // matrix test derives every expected answer from this table.
 var rolePerms = map[Role][]Permission{
 	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite,
-		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite},
-	Cadre:    {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite},
+		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate},
+	Cadre: {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite,
+		CampaignNominate},
 	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead},
 	SysAdmin: {AccountAdmin, UserRead},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite},
