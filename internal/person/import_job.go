@@ -98,14 +98,17 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 	if len(data) > MaxImportBytes {
 		return nil, (errs.Fields{"file": sheet.ErrTooLarge.Error()}).Err()
 	}
-	if err := probe(fileName, data); err != nil {
+	estimate, err := probe(fileName, data)
+	if err != nil {
 		return nil, err
 	}
 	var j Job
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, clear_empty, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, JobChecking, opt.ClearEmpty,
-			s.now().UTC()), &j)
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		// Until the dry run has counted them, total is the file's own
+		// estimate of its rows, for the progress bar.
+		err := scanJob(tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, org_id, file_name, status, clear_empty, total, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+jobColumns, by.UserID, by.OrgID, fileName, JobChecking, opt.ClearEmpty,
+			estimate, s.now().UTC()), &j)
 		if err != nil {
 			return err
 		}
@@ -123,11 +126,12 @@ func (s *Service) StartImport(ctx context.Context, by *auth.Actor, fileName stri
 }
 
 // probe opens the file and reads its header: type, size, bomb and column
-// checks, as field messages on "file".
-func probe(fileName string, data []byte) error {
+// checks, as field messages on "file". It returns the file's estimate of
+// its rows.
+func probe(fileName string, data []byte) (int, error) {
 	r, err := sheet.Open(fileName, bytes.NewReader(data), int64(len(data)), sheet.Limits{MaxFileBytes: MaxImportBytes})
 	if err != nil {
-		return fileErr(err)
+		return 0, fileErr(err)
 	}
 	defer r.Close()
 	if _, missing := headerMap(r.Header()); len(missing) > 0 {
@@ -137,9 +141,9 @@ func probe(fileName string, data []byte) error {
 		for field, key := range missing {
 			f["column."+field] = key
 		}
-		return f.Err()
+		return 0, f.Err()
 	}
-	return nil
+	return r.Estimate(), nil
 }
 
 var sheetErrors = []error{sheet.ErrFileType, sheet.ErrTooLarge, sheet.ErrZipBomb, sheet.ErrTooManyRows, sheet.ErrNoHeader, sheet.ErrCorrupt}

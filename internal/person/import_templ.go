@@ -1038,7 +1038,7 @@ func jobStatus(j *Job) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if j.Running() {
-			if j.Status == JobImporting && j.Total > 0 {
+			if j.Total > 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -18,7 +18,10 @@ type csvSource struct {
 	cr      *csv.Reader
 	maxCell int
 	no      int
+	lines   int // non-empty lines
 }
+
+func (c *csvSource) estimate() int { return c.lines }
 
 func openCSV(r io.ReaderAt, size int64, lim Limits) (rowSource, error) {
 	info, err := scanText(r, size)
@@ -40,7 +43,7 @@ func openCSV(r io.ReaderAt, size int64, lim Limits) (rowSource, error) {
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return &csvSource{cr: cr, maxCell: lim.MaxCellBytes}, nil
+	return &csvSource{cr: cr, maxCell: lim.MaxCellBytes, lines: info.nonEmpty}, nil
 }
 
 func (c *csvSource) next(width int) (int, []Cell, bool, error) {

@@ -24,6 +24,9 @@ type Reader struct {
 type rowSource interface {
 	next(width int) (no int, cells []Cell, beyond bool, err error)
 	close() error
+	// estimate is how many rows the file says or seems to hold, header
+	// included (0: it does not say).
+	estimate() int
 }
 
 // Open checks the file and reads its header. The name's extension must be
@@ -140,6 +143,12 @@ func (r *Reader) readHeader() error {
 		}
 	}
 }
+
+// Estimate is about how many data rows the file holds, known before they
+// are read (for progress): an xlsx sheet's declared dimension, a CSV's
+// non-empty lines (a quoted cell over several lines counts each). 0 when
+// the file does not say; rows may be fewer (blank rows are skipped).
+func (r *Reader) Estimate() int { return max(r.src.estimate()-1, 0) }
 
 // Header returns the first non-empty row with each cell trimmed of spaces
 // and trailing empty columns dropped. It has at least one column and at

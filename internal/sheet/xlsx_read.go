@@ -16,6 +16,7 @@ type xlsxSource struct {
 	date1904 bool
 	lastRow  int
 	done     bool
+	dimRows  int // rows the sheet's <dimension> spans (0: none)
 	acc      textAcc
 
 	// The values of a row that are not shared strings or constants are
@@ -98,6 +99,9 @@ func startSheet(rc io.ReadCloser, part string, sst *sharedStrings, dates []bool,
 				rc.Close()
 				return nil, fmt.Errorf("%w: sheet dimension spans %d rows", ErrTooManyRows, r2-r1+1)
 			}
+			if ok1 && ok2 && r2 >= r1 {
+				x.dimRows = r2 - r1 + 1
+			}
 		case "sheetData":
 			return x, nil
 		}
@@ -105,6 +109,8 @@ func startSheet(rc io.ReadCloser, part string, sst *sharedStrings, dates []bool,
 }
 
 func (x *xlsxSource) close() error { return x.rc.Close() }
+
+func (x *xlsxSource) estimate() int { return x.dimRows }
 
 func (x *xlsxSource) corrupt(what string) error {
 	return fmt.Errorf("%w: %s: %s", ErrCorrupt, x.s.part, what)
