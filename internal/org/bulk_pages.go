@@ -2,8 +2,6 @@ package org
 
 import (
 	"encoding/base64"
-	"errors"
-	"io"
 	"net/http"
 
 	"qinggong/internal/auth"
@@ -45,7 +43,7 @@ var bulkNotes = []string{
 // bulkUpload checks the file and shows the dry run.
 func (h *Handler) bulkUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	name, data, err := bulkFile(w, r)
+	name, data, err := web.Upload(w, r, MaxBulkBytes)
 	var plan *BulkPlan
 	if err == nil {
 		plan, err = h.Orgs.PlanBulk(ctx, auth.ActorFrom(ctx), name, data)
@@ -86,42 +84,12 @@ func (h *Handler) bulkConfirm(w http.ResponseWriter, r *http.Request) error {
 	return web.Render(ctx, w, bulkPlanPage(web.NewPage(w, r, plan.FileName, "nav.orgs"), plan, "", true))
 }
 
-// bulkFile reads the uploaded file: multipart field "file", or for the
-// API a raw body named by ?name=.
-func bulkFile(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBulkBytes+1<<20)
-	if name := r.URL.Query().Get("name"); name != "" {
-		data, err := io.ReadAll(io.LimitReader(r.Body, MaxBulkBytes+1))
-		if err != nil || len(data) > MaxBulkBytes {
-			return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-		}
-		return name, data, nil
-	}
-	f, hdr, err := r.FormFile("file")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-	case err != nil:
-		return "", nil, (errs.Fields{"file": "err.required"}).Err()
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBulkBytes+1))
-	if err != nil {
-		return "", nil, err
-	}
-	if len(data) > MaxBulkBytes {
-		return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-	}
-	return hdr.Filename, data, nil
-}
-
 // apiBulk is POST /api/v1/orgs/bulk: ?dry_run=true returns the plan;
 // otherwise the file's organizations are created (201 with the plan and
 // their IDs), or none when any row is refused (422).
 func (h *Handler) apiBulk(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	name, data, err := bulkFile(w, r)
+	name, data, err := web.Upload(w, r, MaxBulkBytes)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package person
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 
@@ -188,18 +187,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) error {
 // status URL.
 func (h *Handler) apiImportStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var name string
-	var data []byte
-	var err error
-	if r.URL.Query().Get("name") != "" {
-		name = r.URL.Query().Get("name")
-		data, err = io.ReadAll(io.LimitReader(r.Body, MaxImportBytes+1))
-		if err == nil && len(data) > MaxImportBytes {
-			err = (errs.Fields{"file": "err.file_too_large"}).Err()
-		}
-	} else {
-		name, data, err = upload(w, r)
-	}
+	name, data, err := web.Upload(w, r, MaxImportBytes)
 	if err != nil {
 		return err
 	}

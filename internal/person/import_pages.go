@@ -2,13 +2,10 @@ package person
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/errs"
 	"qinggong/internal/sheet"
 	"qinggong/internal/web"
 )
@@ -50,31 +47,6 @@ var templateNotes = []string{
 	"不得使用公式。",
 }
 
-// upload reads the multipart file (at most MaxImportBytes).
-func upload(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+1<<20)
-	f, hdr, err := r.FormFile("file")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-	case err != nil:
-		return "", nil, (errs.Fields{"file": "err.required"}).Err()
-	}
-	defer f.Close()
-	if hdr.Size > MaxImportBytes {
-		return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
-	if err != nil {
-		return "", nil, err
-	}
-	if len(data) > MaxImportBytes {
-		return "", nil, (errs.Fields{"file": "err.file_too_large"}).Err()
-	}
-	return hdr.Filename, data, nil
-}
-
 // formBool reads a checkbox or a query flag: on, true or 1.
 func formBool(r *http.Request, name string) bool {
 	switch r.FormValue(name) {
@@ -87,7 +59,7 @@ func formBool(r *http.Request, name string) bool {
 // importUpload stores the file and starts the dry run.
 func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	name, data, err := upload(w, r)
+	name, data, err := web.Upload(w, r, MaxImportBytes)
 	var j *Job
 	if err == nil {
 		j, err = h.People.StartImport(ctx, auth.ActorFrom(ctx), name, data, ImportOptions{ClearEmpty: formBool(r, "clear_empty")})
