@@ -133,7 +133,7 @@ func TestFind(t *testing.T) {
 			{"alice", "auth.login"}, {"bob", "auth.login"}, {"alice", "org.create"},
 			{"alice", "org.createx"}, {"bob", "auth.logout"}, {"alice", "org.move"},
 		} {
-			record(t, d, l, e.login, audit.Entry{Action: e.action})
+			record(t, d, l, e.login, audit.Entry{Action: e.action, ObjectType: "org", ObjectID: int64(len(e.login))})
 			c.Advance(time.Minute)
 		}
 		seqs := func(f audit.Filter) []int64 {
@@ -163,6 +163,13 @@ func TestFind(t *testing.T) {
 			{"TimeRange", audit.Filter{From: start.Add(time.Minute), To: start.Add(3 * time.Minute)}, []int64{3, 2}},
 			{"Before", audit.Filter{Before: 4}, []int64{3, 2, 1}},
 			{"Limit", audit.Filter{Limit: 2}, []int64{6, 5}},
+			// Words resolved to codes and objects: any of them, newest first, each row once.
+			{"Actions", audit.Filter{Actions: []string{"auth.logout", "org.create"}}, []int64{5, 3}},
+			{"Objects", audit.Filter{Objects: []audit.Object{{Type: "org", ID: 3}}}, []int64{5, 2}}, // bob's
+			{"ActionsOrObjects", audit.Filter{Actions: []string{"auth.login"}, Objects: []audit.Object{{Type: "org", ID: 3}}}, []int64{5, 2, 1}},
+			{"TermsAndActor", audit.Filter{Actor: "alice", Actions: []string{"auth.login", "org.move"}}, []int64{6, 1}},
+			{"TermsBefore", audit.Filter{Actions: []string{"auth.login", "org.move"}, Before: 6, Limit: 1}, []int64{2}},
+			{"TermsNoMatch", audit.Filter{Actions: []string{"no.such"}}, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if got := seqs(tc.f); fmt.Sprint(got) != fmt.Sprint(tc.want) {
