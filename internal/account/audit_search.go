@@ -13,59 +13,104 @@ import (
 	"qinggong/internal/web"
 )
 
-func auditFilter(r *http.Request) audit.Filter {
+// auditQuery is the auditor's search as typed: the filter, the words of q
+// resolved to action codes and records, and whether the words matched
+// nothing at all (then no row is looked for).
+type auditQuery struct {
+	F       audit.Filter
+	Q       string
+	NoMatch bool
+}
+
+func (h *Handler) auditQuery(r *http.Request) (auditQuery, error) {
 	q := r.URL.Query()
-	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action")}
-	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	aq := auditQuery{F: audit.Filter{Actor: q.Get("actor"), Action: q.Get("action")}, Q: q.Get("q")}
+	aq.F.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	if t, err := time.Parse("2006-01-02", q.Get("from")); err == nil {
-		f.From = t.Add(-8 * time.Hour)
+		aq.F.From = t.Add(-8 * time.Hour)
 	}
 	if t, err := time.Parse("2006-01-02", q.Get("to")); err == nil {
-		f.To = t.Add(16 * time.Hour)
+		aq.F.To = t.Add(16 * time.Hour)
 	}
-	return f
+	if aq.Q != "" {
+		var err error
+		if aq.F.Actions, aq.F.Objects, err = h.auditTerms(r.Context(), aq.Q); err != nil {
+			return aq, err
+		}
+		aq.NoMatch = len(aq.F.Actions) == 0 && len(aq.F.Objects) == 0
+	}
+	return aq, nil
+}
+
+// values is the query string of the search, without the page.
+func (aq auditQuery) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"actor": aq.F.Actor, "action": aq.F.Action, "q": aq.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+func (h *Handler) find(r *http.Request, aq auditQuery) ([]audit.Record, error) {
+	if aq.NoMatch {
+		return nil, nil
+	}
+	return h.Audit.Find(r.Context(), h.DB.R(), aq.F)
 }
 
 // recordQuery audits the auditor's own search (等保: audit queries are audited too).
-func (h *Handler) recordQuery(r *http.Request, action string, f audit.Filter, n int) error {
+func (h *Handler) recordQuery(r *http.Request, action string, aq auditQuery, n int) error {
 	ctx := r.Context()
 	return h.DB.InTx(ctx, func(tx *db.Tx) error {
 		return h.Audit.Record(ctx, tx, audit.Entry{Action: action,
-			Summary: fmt.Sprintf("actor=%q action=%q before=%d rows=%d", audit.Clean(f.Actor), audit.Clean(f.Action), f.Before, n)})
+			Summary: fmt.Sprintf("actor=%q action=%q q=%q before=%d rows=%d", audit.Clean(aq.F.Actor), audit.Clean(aq.F.Action),
+				audit.Clean(aq.Q), aq.F.Before, n)})
 	})
 }
 
 func (h *Handler) auditSearch(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f := auditFilter(r)
-	f.Limit = 50
-	rows, err := h.Audit.Find(ctx, h.DB.R(), f)
+	aq, err := h.auditQuery(r)
 	if err != nil {
 		return err
 	}
-	if err := h.recordQuery(r, "audit.query", f, len(rows)); err != nil {
+	aq.F.Limit = 50
+	rows, err := h.find(r, aq)
+	if err != nil {
+		return err
+	}
+	if err := h.recordQuery(r, "audit.query", aq, len(rows)); err != nil {
+		return err
+	}
+	names, err := h.objectNames(ctx, rows)
+	if err != nil {
 		return err
 	}
 	next := ""
-	if len(rows) == f.Limit {
-		v := url.Values{"actor": {f.Actor}, "action": {f.Action}, "before": {strconv.FormatInt(rows[len(rows)-1].Seq, 10)}}
+	if len(rows) == aq.F.Limit {
+		v := aq.values()
+		v.Set("before", strconv.FormatInt(rows[len(rows)-1].Seq, 10))
 		next = "/audit?" + v.Encode()
 	}
-	query := url.Values{"actor": {f.Actor}, "action": {f.Action}}.Encode()
 	web.HTML(w)
-	return web.Render(ctx, w, auditPage(web.NewPage(w, r, web.T(ctx, "audit.title"), "nav.audit"), f, rows, next, query))
+	return web.Render(ctx, w, auditPage(web.NewPage(w, r, web.T(ctx, "audit.title"), "nav.audit"), aq, rows, names, next))
 }
 
-// auditExport streams the matching rows (up to 100,000) as CSV.
+// auditExport streams the matching rows (up to 100,000) as CSV, in codes
+// (the file is for tools; the page is for people).
 func (h *Handler) auditExport(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	f := auditFilter(r)
-	f.Limit = 100000
-	rows, err := h.Audit.Find(ctx, h.DB.R(), f)
+	aq, err := h.auditQuery(r)
 	if err != nil {
 		return err
 	}
-	if err := h.recordQuery(r, "audit.export", f, len(rows)); err != nil {
+	aq.F.Limit = 100000
+	rows, err := h.find(r, aq)
+	if err != nil {
+		return err
+	}
+	if err := h.recordQuery(r, "audit.export", aq, len(rows)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -6,8 +6,10 @@ package account
 import (
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
+	"qinggong/internal/cadre"
 	"qinggong/internal/db"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
 
@@ -17,6 +19,10 @@ type Handler struct {
 	Orgs  *org.Service
 	Audit *audit.Log
 	DB    *db.DB
+	// People and Cadres feed the workbench (and name the audit log's
+	// objects); nil leaves their parts out.
+	People *person.Service
+	Cadres *cadre.Service
 	// Logins limits login attempts per client address (guessing across
 	// many accounts; each account also locks after 5 failures).
 	Logins *web.IPLimiter
@@ -36,8 +42,8 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/tokens/{id}/revoke", auth.Authenticated, h.tokenRevoke)
 
 	r.Get("/users", auth.UserRead, h.userList)
-	r.Get("/users/new", auth.UserWrite, h.userNew)
-	r.Post("/users", auth.UserWrite, h.userCreate)
+	r.Get("/users/new", auth.UserCreate, h.userNew)
+	r.Post("/users", auth.UserCreate, h.userCreate)
 	r.Get("/users/{id}", auth.UserRead, h.userShow)
 	r.Post("/users/{id}/grants", auth.UserWrite, h.grantCreate)
 	r.Post("/users/{id}/grants/{gid}/revoke", auth.UserWrite, h.grantRevoke)

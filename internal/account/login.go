@@ -1,7 +1,10 @@
 package account
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
@@ -28,7 +31,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", "60")
 		web.HTML(w)
 		w.WriteHeader(http.StatusTooManyRequests)
-		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, "err.too_many"))
+		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, web.T(ctx, "err.too_many")))
 	}
 	if c, err := r.Cookie(web.SessionCookie); err == nil {
 		if a := auth.ActorFrom(ctx); a != nil {
@@ -43,7 +46,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		web.HTML(w)
 		w.WriteHeader(web.Status(e.Kind))
-		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, e.Msg))
+		return web.Render(ctx, w, loginPage(web.NewPage(w, r, web.T(ctx, "login.title"), ""), login, next, loginMessage(ctx, err, e)))
 	}
 	web.SetSession(w, r, token)
 	if a.MustChange {
@@ -52,6 +55,24 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
+
+// loginMessage says why a login failed, in the reader's language: when the
+// account is locked, until what time (Shanghai's clock, HH:MM); when one
+// try is left, that the next failure locks it and until when.
+func loginMessage(ctx context.Context, err error, e *errs.Error) string {
+	var lo *auth.Lockout
+	if !errors.As(err, &lo) {
+		return web.T(ctx, e.Msg)
+	}
+	at := lo.Until.In(shanghai).Format("15:04")
+	if e.Kind == errs.Locked {
+		return web.Tf(ctx, "login.locked_until", at)
+	}
+	return web.Tf(ctx, "login.last_try", lo.Left, at)
+}
+
+// shanghai is the clock the users read (China keeps no daylight saving).
+var shanghai = time.FixedZone("CST", 8*3600)
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -79,15 +100,4 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: "qg_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, web.SafeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
-}
-
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	a := auth.ActorFrom(ctx)
-	tops, err := h.Orgs.Tops(ctx, a)
-	if err != nil {
-		return err
-	}
-	web.HTML(w)
-	return web.Render(ctx, w, homePage(web.NewPage(w, r, web.T(ctx, "nav.home"), ""), a, tops, h.scopeNames(ctx, a, a.Grants)))
 }

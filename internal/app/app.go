@@ -94,7 +94,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
 	logins := web.NewIPLimiter(2*time.Second, 30, opt.Now)
-	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d, Logins: logins})
+	account.Routes(a.Router, &account.Handler{Users: a.Users, Orgs: a.Orgs, Audit: a.Audit, DB: d, Logins: logins, People: a.People, Cadres: a.Cadres})
 	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
 	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users, Cadres: a.Cadres})
 	cadre.Routes(a.Router, &cadre.Handler{Cadres: a.Cadres, Orgs: a.Orgs})

@@ -17,6 +17,9 @@ const (
 	RegionWrite Permission = "region.write" // create regions, change members
 	UserRead    Permission = "user.read"    // see accounts whose home org is in scope
 	UserWrite   Permission = "user.write"   // create accounts, grant business roles in scope
+	// UserCreate opens the account form: user.write's holders and the system
+	// admin, whose job is accounts but who grants no role.
+	UserCreate Permission = "user.create"
 
 	PersonRead   Permission = "person.read"   // see people (masked identifiers) and their records in scope
 	PersonWrite  Permission = "person.write"  // add, edit, import and transfer people in scope
@@ -49,13 +52,13 @@ const (
 // rolePerms is the policy table: role → permissions. The authorization
 // matrix test derives every expected answer from this table.
 var rolePerms = map[Role][]Permission{
-	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite,
+	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite, UserCreate,
 		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate},
 	Cadre: {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite,
 		CampaignNominate},
 	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead},
-	SysAdmin: {AccountAdmin, UserRead},
-	SecAdmin: {SecurityAdmin, UserRead, UserWrite},
+	SysAdmin: {AccountAdmin, UserRead, UserCreate},
+	SecAdmin: {SecurityAdmin, UserRead, UserWrite, UserCreate},
 	Auditor:  {AuditRead},
 }
 
@@ -84,7 +87,7 @@ func (r Role) Has(p Permission) bool {
 // Permissions lists every permission a route may declare.
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
-		UserRead, UserWrite, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, AccountAdmin, SecurityAdmin, AuditRead}
+		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

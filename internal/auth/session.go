@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"qinggong/internal/audit"
@@ -11,10 +12,29 @@ import (
 	"qinggong/internal/errs"
 )
 
-var (
-	errLoginFailed = errs.E(errs.Unauthorized, "err.login_failed")
-	errLocked      = errs.E(errs.Locked, "err.account_locked")
-)
+var errLoginFailed = errs.E(errs.Unauthorized, "err.login_failed")
+
+// Lockout tells a failed login what the lockout holds for it. It is the
+// Cause of Login's error: Until is when a locked account opens again (the
+// error's kind is then Locked); otherwise Left is how many more failures
+// the account takes before it locks, and Until when that lock would end if
+// it came now. Left is reported only when one try is left (0 otherwise),
+// so the login page can warn before the last one.
+//
+// Telling it reveals that the login exists; so does the lockout itself,
+// and the per-address limit bounds how many logins can be probed.
+type Lockout struct {
+	Until time.Time
+	Left  int
+}
+
+func (l *Lockout) Error() string {
+	return fmt.Sprintf("lockout until %s, %d tries left", l.Until.Format(time.RFC3339), l.Left)
+}
+
+func lockedErr(until time.Time) error {
+	return &errs.Error{Kind: errs.Locked, Msg: "err.account_locked", Cause: &Lockout{Until: until}}
+}
 
 // Login checks a password and opens a session. Unknown logins and wrong
 // passwords give the same error after the same work. Failures count toward
@@ -53,21 +73,25 @@ func (s *Service) Login(ctx context.Context, login, password string) (token stri
 		case locked:
 			reason = "account locked"
 		}
-		var nowLocked bool
+		var left int
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
 			if !ok && !locked {
 				var err error
-				if nowLocked, err = s.recordFailure(ctx, tx, id, now); err != nil {
+				if left, err = s.recordFailure(ctx, tx, id, now); err != nil {
 					return err
 				}
 			}
 			return s.audit.Record(ctx, tx, audit.Entry{Action: "auth.login", Result: "fail", ObjectType: "user", ObjectID: id, Summary: reason, OrgID: orgID})
 		})
-		if err != nil {
+		switch {
+		case err != nil:
 			return "", nil, err
-		}
-		if locked || nowLocked {
-			return "", nil, errLocked
+		case locked:
+			return "", nil, lockedErr(lockedTill.Time)
+		case left == 0 && !ok:
+			return "", nil, lockedErr(now.Add(s.LockFor))
+		case left == 1 && !disabled:
+			return "", nil, &errs.Error{Kind: errs.Unauthorized, Msg: "err.login_failed", Cause: &Lockout{Until: now.Add(s.LockFor), Left: 1}}
 		}
 		return "", nil, errLoginFailed
 	}
@@ -103,26 +127,27 @@ func withLogin(m audit.Meta, id int64, login string) audit.Meta {
 }
 
 // recordFailure counts a failed attempt and locks the account when the
-// window holds LockAfter failures. It reports whether it locked.
-func (s *Service) recordFailure(ctx context.Context, tx *db.Tx, id int64, now time.Time) (bool, error) {
+// window holds LockAfter failures. It returns how many more failures the
+// account takes before it locks: 0 when this one locked it.
+func (s *Service) recordFailure(ctx context.Context, tx *db.Tx, id int64, now time.Time) (int, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (user_id, at) VALUES ($1, $2)`, id, now); err != nil {
-		return false, err
+		return 0, err
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE user_id = $1 AND at > $2`,
 		id, now.Add(-s.LockWindow)).Scan(&n); err != nil {
-		return false, err
+		return 0, err
 	}
 	if n < s.LockAfter {
-		return false, nil
+		return s.LockAfter - n, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, now.Add(s.LockFor), id); err != nil {
-		return false, err
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, id); err != nil {
-		return false, err
+		return 0, err
 	}
-	return true, s.audit.Record(ctx, tx, audit.Entry{Action: "auth.lock", ObjectType: "user", ObjectID: id, Summary: "too many failed logins"})
+	return 0, s.audit.Record(ctx, tx, audit.Entry{Action: "auth.lock", ObjectType: "user", ObjectID: id, Summary: "too many failed logins"})
 }
 
 // Session returns the actor of a session token, or Unauthorized when the

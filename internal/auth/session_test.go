@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -95,21 +96,36 @@ func TestLogin(t *testing.T) {
 			for i := 1; i <= 4; i++ {
 				_, _, err := f.auth.Login(f.ctx, "carl", "Wrong-Password-1")
 				wantKind(t, err, errs.Unauthorized, "err.login_failed")
+				// The fourth failure warns: one try left, then locked for 15 minutes.
+				var lo *auth.Lockout
+				switch warned := errors.As(err, &lo); {
+				case i < 4 && warned:
+					t.Errorf("failure %d warns: %+v", i, lo)
+				case i == 4 && (!warned || lo.Left != 1 || !lo.Until.Equal(f.clock.Now().Add(15*time.Minute))):
+					t.Errorf("failure 4: lockout %+v; want 1 left, until %v", lo, f.clock.Now().Add(15*time.Minute))
+				}
 				f.clock.Advance(time.Minute)
 			}
 			_, _, err := f.auth.Login(f.ctx, "carl", "Wrong-Password-1")
 			wantKind(t, err, errs.Locked, "err.account_locked")
 			lockedAt := f.clock.Now()
+			var lo *auth.Lockout
+			if !errors.As(err, &lo) || !lo.Until.Equal(lockedAt.Add(15*time.Minute)) || lo.Left != 0 {
+				t.Errorf("lockout %+v; want until %v", lo, lockedAt.Add(15*time.Minute))
+			}
 			u, _ := f.auth.FindUserByLogin(f.ctx, "carl")
 			if u.LockedUntil == nil || !u.LockedUntil.Equal(lockedAt.Add(15*time.Minute)) {
 				t.Errorf("locked until %v", u.LockedUntil)
 			}
 			// Attempts while locked are refused without counting: five more
-			// do not extend the lock.
+			// do not extend the lock, and each tells when it ends.
 			f.clock.Advance(time.Minute)
 			for range 5 {
 				_, _, err = f.auth.Login(f.ctx, "carl", "Wrong-Password-1")
 				wantKind(t, err, errs.Locked, "err.account_locked")
+				if !errors.As(err, &lo) || !lo.Until.Equal(lockedAt.Add(15*time.Minute)) {
+					t.Errorf("while locked: lockout %+v; want until %v", lo, lockedAt.Add(15*time.Minute))
+				}
 			}
 			// While locked even the right password is refused, and no session opens.
 			f.clock.Advance(13 * time.Minute)

@@ -67,7 +67,9 @@ func (s *Service) SignOut(ctx context.Context, by *Actor, userID int64) error {
 }
 
 // TokenActor returns the actor of a bearer token: Unauthorized when it is
-// unknown, revoked, expired or its user disabled.
+// unknown, revoked, expired or its user disabled. The actor's MustChange
+// is its user's, so the router can refuse the API to an account whose
+// password was reset until it is changed.
 func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	unauth := errs.E(errs.Unauthorized, "err.token_invalid")
 	if !strings.HasPrefix(tok, TokenPrefix) {
@@ -77,9 +79,9 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	var expires time.Time
 	var revoked, disabled bool
 	var version string
-	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.disabled, `+db.VersionSQL+`,
+	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.must_change, u.disabled, `+db.VersionSQL+`,
 		`+db.PeopleVersionSQL+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
-		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &disabled, &version, &a.PeopleVersion)
+		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version, &a.PeopleVersion)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, unauth
 	}

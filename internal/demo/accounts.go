@@ -22,12 +22,12 @@ type accountSpec struct {
 // createAccounts creates the accounts through the accounts service, as the
 // bootstrap security admin (user 0, so that no grant is a self-grant), with
 // generated passwords that are returned once and never stored in clear.
+// Like every generated password, each must be changed at first login.
 func createAccounts(ctx context.Context, users *auth.Service, specs []accountSpec) ([]Account, error) {
 	by := &auth.Actor{UserID: 0, Login: "demo", Grants: []auth.Grant{{Role: auth.SecAdmin, ScopeKind: "global"}}}
 	out := make([]Account, 0, len(specs))
 	for _, s := range specs {
-		pw := auth.GeneratePassword()
-		id, _, err := users.CreateUser(ctx, by, auth.NewUser{Login: s.login, Name: s.name, OrgID: s.home, Password: pw})
+		id, pw, err := users.CreateUser(ctx, by, auth.NewUser{Login: s.login, Name: s.name, OrgID: s.home})
 		if err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", s.login, err)
 		}

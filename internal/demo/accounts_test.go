@@ -74,6 +74,9 @@ func TestAccounts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: Login: %v", acc.Login, err)
 			}
+			if !a.MustChange {
+				t.Fatalf("%s: a generated password need not be changed at first login", acc.Login)
+			}
 			sc := a.Scope(auth.OrgRead)
 			if w.prefixes == nil {
 				if !sc.All {

@@ -97,8 +97,15 @@ func serve(w *statusWriter, r *http.Request, perm auth.Permission, api bool, h H
 			}
 			return
 		}
-		if a.MustChange && !api && r.URL.Path != "/password" && r.URL.Path != "/logout" {
-			http.Redirect(w, r, "/password", http.StatusSeeOther)
+		// A generated or reset password is changed before anything else:
+		// pages lead to the form, and the API (a session's or a token's)
+		// refuses until it is done, so an old token cannot get around it.
+		if a.MustChange && r.URL.Path != "/password" && r.URL.Path != "/logout" {
+			if api {
+				Error(w, r, errMustChange)
+			} else {
+				http.Redirect(w, r, "/password", http.StatusSeeOther)
+			}
 			return
 		}
 		if !a.HasAnywhere(perm) {
@@ -122,6 +129,8 @@ type unrouted struct {
 }
 
 var errMethod = errs.E(errs.Invalid, "err.method_not_allowed")
+
+var errMustChange = errs.E(errs.Forbidden, "err.password_must_change")
 
 func (u *unrouted) WriteHeader(code int) {
 	if u.sent {
