@@ -103,7 +103,7 @@ document.addEventListener("click", function (e) {
     // mousedown, not click: it comes before the box loses focus.
     list.addEventListener("mousedown", function (e) {
       var o = e.target.closest("li[data-code]");
-      if (o) { e.preventDefault(); pick(o); }
+      if (o) { e.preventDefault(); pick(o); } else { close(); } // "nothing matched" goes away
     });
   }
   function setupAll(root) {
