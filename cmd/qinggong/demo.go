@@ -52,7 +52,7 @@ func loadDemoOptions(ctx context.Context, a *app.App, opt demo.Options, out io.W
 	}
 	fmt.Fprintf(out, "demo data loaded in %s: %d organizations, %d regions, %d people, %d cadres\n",
 		time.Since(start).Round(time.Millisecond), res.Orgs, res.Regions, res.People, res.Cadres)
-	fmt.Fprintln(out, "Demo accounts (passwords shown once):")
+	fmt.Fprintln(out, "Demo accounts (passwords shown once; each must be changed at first login):")
 	for _, acc := range res.Accounts {
 		fmt.Fprintf(out, "  %-16s %-10s %-24s %s\n", acc.Login, acc.Role, acc.Scope, acc.Password)
 	}
