@@ -71,6 +71,15 @@ func TestWorkbench(t *testing.T) {
 	b.open("/", "ul.figures")
 	b.noHorizontalOverflow("workbench on a phone")
 	b.shot("61-phone-workbench")
+	b.run("switch to English", chromedp.Click(chromedp.CSS(`form[action="/lang"] button`)))
+	b.waitPage("the workbench in English", "document.documentElement.lang === 'en' && document.querySelector('ul.figures') !== null")
+	if m := b.text("main"); !strings.Contains(m, "Workbench") || !strings.Contains(m, "Transfers to approve") {
+		t.Errorf("English workbench: %q", m)
+	}
+	b.noHorizontalOverflow("English workbench on a phone")
+	b.shot("61-phone-workbench-en")
+	b.run("back to Chinese", chromedp.Click(chromedp.CSS(`form[action="/lang"] button`)))
+	b.waitPage("the workbench in Chinese", "document.documentElement.lang === 'zh-CN'")
 
 	// A stranger guessing viewer_u1's password: warned before the last try, then locked.
 	b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
