@@ -204,7 +204,7 @@ func benchImport(b *testing.B, e *cityEnv, round int) {
 		birth := time.Date(1996, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/900)
 		first := fmt.Sprintf("4101%02d%s%03d", 10+round, birth.Format("20060102"), i%900)
 		id := first + string(pii.CheckChar(first))
-		if err := w.Row(names[i], id, units[i%len(units)], "", "", fmt.Sprintf("139%08d", i), "", "汉族", "大专",
+		if err := w.Row(names[i], id, units[i%len(units)], "", "", "", fmt.Sprintf("139%08d", i), "", "汉族", "大专",
 			"共青团员", "", "上海测试机械有限公司", "装配", "钳工", "四级/中级工", "2024-06-30", "上海市职业技能鉴定中心", "", "外来务工青年", "", ""); err != nil {
 			b.Fatal(err)
 		}

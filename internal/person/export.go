@@ -95,12 +95,14 @@ func (s *Service) writeExport(ctx context.Context, by *auth.Actor, where string,
 	if pl.empty() {
 		where = "1 = 0"
 	}
-	header := append(TemplateHeader(), "组织名称")
+	// The import template's columns, so that an export can be corrected
+	// and imported again: unchanged rows change nothing.
+	header := TemplateHeader()
 	widths := make([]float64, len(header))
 	for i := range widths {
 		widths[i] = 14
 	}
-	widths[1], widths[len(widths)-1] = 22, 30
+	widths[fieldOrder("id_number")], widths[fieldOrder("org_name")] = 22, 30
 	sw, err := sheet.NewWriter(w, "青年名册", header, widths)
 	if err != nil {
 		return 0, err
@@ -150,9 +152,9 @@ func (s *Service) writeExport(ctx context.Context, by *auth.Actor, where string,
 		if p.SkillLevel > 0 {
 			skill = skillText[p.SkillLevel]
 		}
-		if err := sw.Row(p.Name, id, o.Code, genderText[p.Gender], p.BirthDate, phone, p.Email, p.Ethnicity,
+		if err := sw.Row(p.Name, id, o.Code, o.Name, genderText[p.Gender], p.BirthDate, phone, p.Email, p.Ethnicity,
 			p.Education, politicalText[p.Political], p.LeagueJoined, p.Employer, p.Job, p.Trade, skill, "", "",
-			p.Title, tagText(p.Tags), statusText[p.Status], p.Notes, o.Name); err != nil {
+			p.Title, tagText(p.Tags), statusText[p.Status], p.Notes); err != nil {
 			return 0, err
 		}
 	}

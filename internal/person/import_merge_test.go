@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -471,5 +472,50 @@ func TestImportByOrganizationName(t *testing.T) {
 			person.ImportOptions{})
 		wantFields(t, err, map[string]string{"file": "err.import_columns", "column.id_number": "err.import_column",
 			"column.org_code": "err.import_column"})
+	})
+}
+
+// An export (identifiers revealed) imported again as it is changes
+// nobody: it has the template's columns, each in its place.
+func TestExportReimportChangesNothing(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		var ids []int64
+		for i, o := range []*org.Org{f.b1, f.u1, f.g1} {
+			ids = append(ids, f.full(t, fmt.Sprintf("往返%d", i), o).ID)
+		}
+		plain := f.create(t, f.admin, f.input("只有必填", f.b1))
+		ids = append(ids, plain.ID)
+		before := map[int64]person.Person{}
+		for _, id := range ids {
+			before[id], _ = f.record(t, id)
+		}
+		ex, err := f.people.Export(f.ctx, f.admin, person.Filter{Under: f.d1.ID}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(ex)
+		ex.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := f.people.StartImport(f.ctx, f.admin, "export.xlsx", data, person.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.people.WaitImports()
+		if j, err = f.people.ImportJob(f.ctx, f.admin, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		if j.Status != person.JobChecked || j.Accepted != len(ids) || j.PlanUnchanged != len(ids) {
+			rejects, _ := f.people.ImportRejects(f.ctx, f.admin, j.ID, 0, 10)
+			changes := f.changes(t, f.admin, j, "check")
+			t.Fatalf("re-imported export: %+v\nrejects %+v\nchanges %+v", j, rejects, changes)
+		}
+		f.confirm(t, f.admin, j)
+		for _, id := range ids {
+			if after, _ := f.record(t, id); !reflect.DeepEqual(after, before[id]) {
+				t.Fatalf("person %d changed:\n%+v\n%+v", id, before[id], after)
+			}
+		}
 	})
 }
