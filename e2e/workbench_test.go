@@ -107,6 +107,21 @@ func TestWorkbench(t *testing.T) {
 		}
 	}
 
+	// The security admin finds the locked account waiting on the workbench.
+	b.open("/login", "#login")
+	b.run("log in as the security admin",
+		chromedp.SendKeys(chromedp.CSS("#login"), "secadmin"),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	b.waitPage("secadmin's workbench", "p === '/' && document.querySelector('ul.waiting') !== null")
+	if m := b.text("main"); !strings.Contains(m, "viewer_u1") || !strings.Contains(m, "锁定至") {
+		t.Errorf("secadmin's workbench: %q", m)
+	}
+	b.noHorizontalOverflow("secadmin's workbench on a phone")
+	b.shot("67-phone-secadmin-workbench")
+	b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	b.waitPage("login page after logout", "document.querySelector('#login') !== null")
+
 	// The auditor sees who did what to whom, in words, and finds it by name.
 	if _, err := e.App.People.Reveal(auth.WithAuditMeta(ctx, d1), d1, wang); err == nil {
 		t.Error("the D1 admin revealed a D2 person")

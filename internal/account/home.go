@@ -18,6 +18,7 @@ type workbench struct {
 	Transfers     []person.Transfer // pending, to organizations the actor decides for
 	MoreTransfers bool
 	Imports       []person.Job // the actor's own, checked and waiting to be confirmed
+	Locked        []auth.User  // accounts locked now (for the security admin, who unlocks)
 	Tops          []org.Org    // the tops of the actor's organization scope
 	Figures       []figure
 	Names         map[string]string // grant scopes by "kind:id"
@@ -80,6 +81,11 @@ func (h *Handler) workbench(ctx context.Context, a *auth.Actor) (*workbench, err
 			if j.Status == person.JobChecked && len(wb.Imports) < waitingShown {
 				wb.Imports = append(wb.Imports, j)
 			}
+		}
+	}
+	if a.Can(auth.SecurityAdmin, "") {
+		if wb.Locked, err = h.Users.LockedUsers(ctx, a, waitingShown); err != nil {
+			return nil, err
 		}
 	}
 	if h.People != nil && a.HasAnywhere(auth.PersonRead) {

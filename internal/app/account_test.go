@@ -236,6 +236,20 @@ func TestWorkbench(t *testing.T) {
 			if b := e.Login("auditor").Get("/").Body; !strings.Contains(b, `href="/audit"`) || strings.Contains(b, "在册青年") {
 				t.Errorf("auditor's workbench wrong")
 			}
+			// The security admin's waiting list is the accounts locked now.
+			if b := e.Login("secadmin").Get("/").Body; !strings.Contains(b, "暂无待办：没有被锁定的账号") {
+				t.Errorf("secadmin's workbench: no empty waiting list")
+			}
+			for range 5 {
+				e.Anon().PostForm("/login", url.Values{"login": {"viewer_u1"}, "password": {"Wrong-Password-1"}})
+			}
+			link := `<a href="/users/` + strconv.FormatInt(e.Users["viewer_u1"], 10) + `">viewer_u1</a>`
+			if b := e.Login("secadmin").Get("/").Body; !strings.Contains(b, "已锁定的账号") || !strings.Contains(b, link) || !strings.Contains(b, "锁定至 ") {
+				t.Errorf("secadmin's workbench lacks the locked account")
+			}
+			if b := e.Login("sysadmin").Get("/").Body; strings.Contains(b, "已锁定的账号") {
+				t.Errorf("the system admin (who cannot unlock) is shown locked accounts")
+			}
 			// No role at all: straight to one's own record, no staff menu.
 			norole := e.Login("norole")
 			if res := norole.Get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/me" {
