@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -113,8 +114,11 @@ func TestOrgPickerJourney(t *testing.T) {
 	// The people list's filter, by keyboard: type, arrow down, Enter, search.
 	b.open("/people", "#pick-under_code")
 	b.run("type a name", chromedp.SendKeys(chromedp.CSS("#pick-under_code"), "徐汇"))
-	b.run("suggestions", chromedp.WaitVisible(chromedp.CSS(`#pick-under_code-list li[data-code="XH-CHJ"]`)))
-	b.run("arrow and enter", chromedp.SendKeys(chromedp.CSS("#pick-under_code"), kb.ArrowDown+kb.Enter))
+	// The list says which query its results answer: wait for the last one's.
+	b.run("suggestions", chromedp.WaitVisible(chromedp.CSS(`#pick-under_code-list[data-q="徐汇"] li[data-code="XH-CHJ"]`)))
+	b.run("arrow down", chromedp.SendKeys(chromedp.CSS("#pick-under_code"), kb.ArrowDown),
+		chromedp.WaitVisible(chromedp.CSS(`#pick-under_code-list li[aria-selected=true][data-code="XH-CHJ"]`)))
+	b.run("enter", chromedp.SendKeys(chromedp.CSS("#pick-under_code"), kb.Enter))
 	if v := eval[string](b, "field", `document.querySelector('input[type=hidden][name=under_code]').value`); v != "XH-CHJ" {
 		t.Errorf("keyboard-picked code = %q, want XH-CHJ", v)
 	}
@@ -158,4 +162,24 @@ func TestOrgPickerJourney(t *testing.T) {
 	}
 	b.run("restore", chromedp.Click(chromedp.CSS(`form[action="`+region+`/restore"] button`)))
 	b.waitPage("restored", "document.querySelector('main h1 .badge.archived') === null && document.querySelector('#pick-org_code') !== null")
+
+	// Without scripts the picker's box is the code field: typing a code moves B2.
+	b2 := e.Orgs["B2"]
+	scripts := func(off bool) {
+		t.Helper()
+		if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+			t.Fatalf("scripts off=%v: %v", off, err)
+		}
+	}
+	scripts(true)
+	b.run("open move", chromedp.Navigate(b.base+"/orgs/"+id(b2)+"/move"), chromedp.WaitVisible(chromedp.CSS(`input#pick-parent_code[name=parent_code]`)))
+	b.run("type a code", chromedp.SendKeys(chromedp.CSS("#pick-parent_code"), "FX-U1"))
+	b.shot("49-noscript-move")
+	b.run("move", chromedp.Click(chromedp.CSS(`form.stack button[type=submit]`)))
+	b.waitPage("moved", "p === '/orgs/"+id(b2)+"'")
+	b.shot("50-noscript-moved")
+	if moved, err := e.App.Orgs.FindByID(ctx, boss, b2.ID); err != nil || moved.ParentID != e.Orgs["U1"].ID {
+		t.Errorf("B2 after the move without scripts: %+v, %v", moved, err)
+	}
+	scripts(false)
 }

@@ -759,7 +759,7 @@ func movePage(p web.Page, o *Org, code string, errs map[string]string) templ.Com
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = web.OrgPickerOf(web.OrgPick{Name: "parent_code", Value: code, Label: web.T(ctx, "orgx.new_parent"), Perm: auth.OrgManage, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = web.OrgPickerOf(web.OrgPick{Name: "parent_code", Value: code, Label: web.T(ctx, "orgx.new_parent"), Perm: auth.OrgManage, Except: o.ID, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

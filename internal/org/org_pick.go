@@ -9,7 +9,7 @@ import (
 )
 
 // pickQuery reads a picker's request: q, perm (a permission checked on
-// organizations; org.read by default) and under (an organization ID).
+// organizations; org.read by default), under and except (organization IDs).
 func pickQuery(r *http.Request) (Pick, error) {
 	var f errs.Fields
 	q := r.URL.Query()
@@ -17,7 +17,8 @@ func pickQuery(r *http.Request) (Pick, error) {
 	if err != nil {
 		f.Add("perm", "err.choose")
 	}
-	p := Pick{Query: q.Get("q"), Perm: perm, Under: queryInt(r, "under", "err.org_unknown", &f)}
+	p := Pick{Query: q.Get("q"), Perm: perm, Under: queryInt(r, "under", "err.org_unknown", &f),
+		Except: queryInt(r, "except", "err.org_unknown", &f)}
 	return p, f.Err()
 }
 

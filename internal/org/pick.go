@@ -20,6 +20,9 @@ type Pick struct {
 	Query string
 	Perm  auth.Permission // whose scope; "" is OrgRead
 	Under int64           // only this subtree (0: the whole scope); outside the scope NotFound
+	// Except leaves out this organization's subtree (a move's new parent
+	// cannot lie in the moved subtree); 0 for none, unknown ignored.
+	Except int64
 }
 
 // PickPerm reads a picker's permission parameter: "" is OrgRead; anything
@@ -90,10 +93,20 @@ func (s *Service) Pick(ctx context.Context, by *auth.Actor, p Pick) ([]Org, erro
 		sql  string
 		args []any
 	}
+	var except *Org
+	if p.Except > 0 {
+		var err error
+		if except, err = s.cachedByID(ctx, actorVersion(by), p.Except); err != nil && errs.KindOf(err) != errs.NotFound {
+			return nil, err
+		}
+	}
 	where := func(a *db.Args) string {
 		w := sc.Where("path", a) + " AND status = 'active'"
 		if under != nil {
 			w += " AND path >= " + a.Add(under.Path) + " AND path < " + a.Add(db.PathUpper(under.Path))
+		}
+		if except != nil {
+			w += " AND NOT (path >= " + a.Add(except.Path) + " AND path < " + a.Add(db.PathUpper(except.Path)) + ")"
 		}
 		return w
 	}

@@ -65,6 +65,8 @@ func TestPick(t *testing.T) {
 			{"scope", d1Admin, org.Pick{Query: "徐"}, "[XH]"},
 			{"scope by code", d1Admin, org.Pick{Query: "XJH"}, "[]"},
 			{"under", f.admin, org.Pick{Query: "徐", Under: f.d2.ID}, "[XJH]"},
+			{"except", f.admin, org.Pick{Query: "U", Except: f.d1.ID}, "[U2 U3]"},
+			{"except, small scope", d1Admin, org.Pick{Query: "B", Except: f.u1.ID}, "[]"},
 			{"perm scope", d1Admin, org.Pick{Query: "U", Perm: auth.OrgManage}, "[U1]"},
 			{"empty query", f.admin, org.Pick{Query: "  "}, "[]"},
 			{"no such permission held", f.sec, org.Pick{Query: "徐"}, "[]"},

@@ -32,7 +32,7 @@ document.addEventListener("click", function (e) {
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
-    var timer = 0, seq = 0, active = -1;
+    var timer = 0, seq = 0, active = -1, picking = false;
 
     function options() { return list.querySelectorAll("li[data-code]"); }
     function close() {
@@ -69,10 +69,18 @@ document.addEventListener("click", function (e) {
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
           if (n !== seq || document.activeElement !== input) { return; }
+          // Fresh results keep the highlighted organization, if still
+          // offered, so that an Enter just after a refresh picks it.
+          var was = active >= 0 ? options()[active].dataset.code : null;
           list.innerHTML = html; // a server-rendered, escaped fragment
+          list.dataset.q = q;
           var os = options();
-          for (var i = 0; i < os.length; i++) { os[i].id = list.id + "-" + i; }
           active = -1;
+          for (var i = 0; i < os.length; i++) {
+            os[i].id = list.id + "-" + i;
+            if (os[i].dataset.code === was) { active = i; }
+          }
+          if (active >= 0) { highlight(active); }
           if (html) { open(); } else { close(); }
         })
         .catch(function () {});
@@ -93,12 +101,17 @@ document.addEventListener("click", function (e) {
         highlight(active + (e.key === "ArrowDown" ? 1 : -1));
       } else if (e.key === "Enter" && !list.hidden && active >= 0) {
         e.preventDefault();
+        picking = true;
         pick(options()[active]);
       } else if (e.key === "Escape" && !list.hidden) {
         e.preventDefault();
         close();
       }
     });
+    // The Enter that picked must not also submit the form, should its
+    // keypress come anyway (a synthesised one does).
+    input.addEventListener("keypress", function (e) { if (e.key === "Enter" && picking) { e.preventDefault(); } });
+    input.addEventListener("keyup", function () { picking = false; });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
     // mousedown, not click: it comes before the box loses focus.
     list.addEventListener("mousedown", function (e) {
