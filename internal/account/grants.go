@@ -19,11 +19,10 @@ func (h *Handler) grantCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := auth.ActorFrom(ctx)
 	g := auth.NewGrant{UserID: id, Role: auth.Role(r.PostFormValue("role")), ScopeKind: r.PostFormValue("scope_kind")}
-	code := strings.TrimSpace(r.PostFormValue("scope_code"))
 	if g.ScopeKind == "region" {
-		g.ScopeID, _ = strconv.ParseInt(code, 10, 64)
+		g.ScopeID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("scope_region")), 10, 64)
 	} else {
-		g.ScopeID = h.orgIDByCode(r, code)
+		g.ScopeID = h.orgIDByCode(r, auth.UserWrite, r.PostFormValue("scope_code"))
 	}
 	_, err = h.Users.GrantRole(ctx, a, g)
 	if fe := web.FieldErrors(err); fe != nil {

@@ -32,31 +32,21 @@ func (h *Handler) userNew(w http.ResponseWriter, r *http.Request) error {
 	return web.Render(ctx, w, userNewPage(web.NewPage(w, r, web.T(ctx, "user.new"), "nav.users"), auth.NewUser{}, "", nil))
 }
 
-// orgIDByCode resolves an organization code the actor can read (0 if none).
-func (h *Handler) orgIDByCode(r *http.Request, code string) int64 {
-	code = strings.TrimSpace(code)
-	pg, err := h.Orgs.Find(r.Context(), auth.ActorFrom(r.Context()), org.Filter{Query: code, Limit: 1, Status: "all"})
-	if err == nil && len(pg.Orgs) == 1 && pg.Orgs[0].Code == code {
-		return pg.Orgs[0].ID
+// orgIDByCode resolves a typed or picked organization code within the
+// actor's scope for perm (0 if none: the service then names the field).
+func (h *Handler) orgIDByCode(r *http.Request, perm auth.Permission, code string) int64 {
+	o, err := h.Orgs.FindByCode(r.Context(), auth.ActorFrom(r.Context()), perm, code)
+	if err != nil {
+		return 0
 	}
-	if auth.ActorFrom(r.Context()).Can(auth.AccountAdmin, "") {
-		// The system admin reads no organization but places accounts anywhere.
-		var id int64
-		if err := h.DB.R().QueryRowContext(r.Context(), `SELECT id FROM orgs WHERE code = $1`, code).Scan(&id); err == nil {
-			return id
-		}
-	}
-	if root, err := h.Orgs.Root(r.Context()); err == nil && root.Code == code {
-		return root.ID // the other officers hold no org scope either
-	}
-	return 0
+	return o.ID
 }
 
 // userCreate creates an account with a generated password, shown once.
 func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	code := r.PostFormValue("org_code")
-	in := auth.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), OrgID: h.orgIDByCode(r, code)}
+	in := auth.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), OrgID: h.orgIDByCode(r, auth.UserCreate, code)}
 	id, pw, err := h.Users.CreateUser(ctx, auth.ActorFrom(ctx), in)
 	if fe := web.FieldErrors(err); fe != nil {
 		web.HTML(w)
@@ -78,7 +68,13 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, id int64, s
 	}
 	web.HTML(w)
 	w.WriteHeader(status)
-	return web.Render(ctx, w, userPage(web.NewPage(w, r, u.Name, "nav.users"), u, h.scopeNames(ctx, auth.ActorFrom(ctx), u.Grants), fe))
+	a := auth.ActorFrom(ctx)
+	var regions []org.Region
+	if a.HasAnywhere(auth.UserWrite) && a.HasAnywhere(auth.RegionRead) {
+		// The regions a grant may cover: those the granter can see (few).
+		regions, _ = h.Orgs.FindRegions(ctx, a, "", 100)
+	}
+	return web.Render(ctx, w, userPage(web.NewPage(w, r, u.Name, "nav.users"), u, h.scopeNames(ctx, a, u.Grants), regions, fe))
 }
 
 func (h *Handler) userShow(w http.ResponseWriter, r *http.Request) error {
