@@ -2,29 +2,10 @@ package org
 
 import (
 	"context"
-	"strings"
-
-	"github.com/mozillazg/go-pinyin"
 
 	"qinggong/internal/db"
+	"qinggong/internal/pinyin"
 )
-
-// initialArgs reads the first letter of each character's pinyin and keeps
-// Latin letters and digits (lower-cased); anything else is dropped.
-var initialArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.FirstLetter
-	a.Fallback = func(r rune, _ pinyin.Args) []string {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			return []string{string(r)}
-		case r >= 'A' && r <= 'Z':
-			return []string{string(r + 'a' - 'A')}
-		}
-		return nil
-	}
-	return a
-}()
 
 // placeReadings are characters of Shanghai's place names that go-pinyin's
 // first reading gets wrong (长宁 is chang, not zhang; 闵行 and 银行 are hang).
@@ -32,24 +13,8 @@ var placeReadings = map[rune]byte{'长': 'c', '行': 'h'}
 
 // Initials returns the lower-case pinyin initials of an organization's
 // name: 徐汇区团委 → "xhqtw", 长宁区团委 → "cnqtw". The picker searches
-// them by prefix. (The people registry keeps its own, which knows surname
-// readings; org cannot import it, since it imports org.)
-func Initials(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		if c, ok := placeReadings[r]; ok {
-			b.WriteByte(c)
-			continue
-		}
-		for _, p := range pinyin.SinglePinyin(r, initialArgs) {
-			if p != "" {
-				b.WriteByte(p[0])
-				break
-			}
-		}
-	}
-	return b.String()
-}
+// them by prefix.
+func Initials(name string) string { return pinyin.Initials(name, nil, placeReadings) }
 
 // FillInitials computes the initials of organizations that lack them:
 // rows written before migration 00014 or by bulk loads that bypass the

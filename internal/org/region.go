@@ -315,21 +315,7 @@ func (s *Service) RegionPaths(ctx context.Context, by *auth.Actor, regionID int6
 	if _, err := s.FindRegionByID(ctx, by, regionID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT o.path FROM region_members m JOIN orgs o ON o.id = m.org_id
-		WHERE m.region_id = $1 ORDER BY o.path`, regionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.RegionMemberPaths(ctx, regionID)
 }
 
 // LastID is the organization ID at the end of a materialized path.

@@ -1,10 +1,6 @@
 package person
 
-import (
-	"strings"
-
-	"github.com/mozillazg/go-pinyin"
-)
+import "qinggong/internal/pinyin"
 
 // surnames read differently as family names than their most common
 // reading, which go-pinyin gives (曾 ceng → zeng, 单 dan → shan …).
@@ -14,39 +10,6 @@ var surnames = map[rune]byte{
 	'繁': 'p', '折': 's', '句': 'g', '那': 'n', '長': 'c', '长': 'c', '重': 'c', '车': 'c', '沈': 's',
 }
 
-var initialArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.FirstLetter
-	// Keep Latin letters and digits (a name may hold them); drop the rest.
-	a.Fallback = func(r rune, _ pinyin.Args) []string {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			return []string{string(r)}
-		case r >= 'A' && r <= 'Z':
-			return []string{string(r + 'a' - 'A')}
-		}
-		return nil
-	}
-	return a
-}()
-
 // Initials returns the lower-case pinyin initials of a name: 张三 → "zs",
 // 曾小贤 → "zxx". A name search by letters is a prefix search on them.
-func Initials(name string) string {
-	var b strings.Builder
-	for i, r := range []rune(name) {
-		if i == 0 {
-			if c, ok := surnames[r]; ok {
-				b.WriteByte(c)
-				continue
-			}
-		}
-		for _, p := range pinyin.SinglePinyin(r, initialArgs) {
-			if p != "" {
-				b.WriteByte(p[0])
-				break
-			}
-		}
-	}
-	return b.String()
-}
+func Initials(name string) string { return pinyin.Initials(name, surnames, nil) }
