@@ -67,7 +67,7 @@ const (
 type outcome struct {
 	kind     string
 	p        *stored  // the registered person (update, unchanged)
-	next     Person   // their record after the row (update)
+	next     *Person  // their record after the row (update, unchanged)
 	changes  []Change // update
 	transfer string   // "" or a Transfer… outcome
 }
@@ -115,7 +115,7 @@ func planRow(p *stored, r importRow, pending bool) outcome {
 	if next.Name != p.Name {
 		next.Initials = Initials(next.Name)
 	}
-	o := outcome{kind: outUpdate, p: p, next: next, changes: ch}
+	o := outcome{kind: outUpdate, p: p, next: &next, changes: ch}
 	if len(ch) == 0 {
 		o.kind = outUnchanged
 	}
@@ -152,6 +152,7 @@ func planBatch(ctx context.Context, q db.Q, dialect db.Dialect, by *auth.Actor, 
 	if err != nil {
 		return pl, err
 	}
+	pl.rows, pl.outs = make([]importRow, 0, len(rows)), make([]outcome, 0, len(rows))
 	var moving []int64
 	for _, r := range rows {
 		if p, ok := old[r.hash]; ok && p.OrgID != r.c.OrgID {

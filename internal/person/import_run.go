@@ -192,13 +192,20 @@ func elsewhereReject(r importRow) Reject {
 
 // fieldOrder sorts reasons in template column order.
 func fieldOrder(field string) int {
-	for i, c := range Columns {
-		if c.field == field {
-			return i
-		}
+	if i, ok := columnIndex[field]; ok {
+		return i
 	}
 	return len(Columns)
 }
+
+// columnIndex is each field's place in Columns (rows look fields up per cell).
+var columnIndex = func() map[string]int {
+	m := make(map[string]int, len(Columns))
+	for i, c := range Columns {
+		m[c.field] = i
+	}
+	return m
+}()
 
 func clip(s string, n int) string {
 	if r := []rune(s); len(r) > n {

@@ -212,7 +212,7 @@ func fieldNames(ch []Change) string {
 // organization stays (a transfer moves people), the phone is written only
 // when the row gives it.
 func (s *Service) updateImported(ctx context.Context, tx *db.Tx, o outcome, row importRow, now time.Time, r rollup) error {
-	n := o.next
+	n := *o.next
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET name = $1, initials = $2, gender = $3, birth_date = $4, email = $5,
 		ethnicity = $6, education = $7, political = $8, league_joined = $9, employer = $10, job = $11, trade = $12,
 		skill_level = $13, title = $14, tags = $15, status = $16, notes = $17, updated_at = $18 WHERE id = $19`,
