@@ -14,6 +14,7 @@ import (
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/cadre"
+	"qinggong/internal/campaign"
 	"qinggong/internal/config"
 	"qinggong/internal/db"
 	"qinggong/internal/org"
@@ -24,15 +25,16 @@ import (
 
 // App is a wired Qinggong instance.
 type App struct {
-	Cfg    config.Config
-	DB     *db.DB
-	Audit  *audit.Log
-	Users  *auth.Service
-	Orgs   *org.Service
-	People *person.Service
-	Cadres *cadre.Service
-	Router *web.Router
-	Log    *slog.Logger
+	Cfg       config.Config
+	DB        *db.DB
+	Audit     *audit.Log
+	Users     *auth.Service
+	Orgs      *org.Service
+	People    *person.Service
+	Cadres    *cadre.Service
+	Campaigns *campaign.Service
+	Router    *web.Router
+	Log       *slog.Logger
 }
 
 // Options tune an App beyond the configuration (tests use them).
@@ -90,6 +92,9 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.People = person.New(d, a.Audit, a.Orgs, seal, opt.Now)
 	a.Orgs.OnFacts(a.People.OrgFacts) // the people count on organization pages
 	a.Cadres = cadre.New(d, a.Audit, a.Orgs, opt.Now)
+	a.Campaigns = campaign.New(d, a.Audit, a.Orgs, opt.Now)
+	a.Campaigns.Register(campaign.PersonKind{People: a.People})
+	a.Campaigns.Register(campaign.OrgKind{Orgs: a.Orgs})
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
@@ -98,6 +103,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	org.Routes(a.Router, &org.Handler{Orgs: a.Orgs})
 	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users, Cadres: a.Cadres})
 	cadre.Routes(a.Router, &cadre.Handler{Cadres: a.Cadres, Orgs: a.Orgs})
+	campaign.Routes(a.Router, &campaign.Handler{Campaigns: a.Campaigns, Orgs: a.Orgs, Users: a.Users})
 	web.APIDocRoute(a.Router)
 	return a
 }
