@@ -19,6 +19,7 @@ import (
 	"qinggong/internal/app/apptest"
 	"qinggong/internal/auth"
 	"qinggong/internal/cadre"
+	"qinggong/internal/campaign"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
@@ -66,9 +67,14 @@ type matrixEnv struct {
 	cadres  map[string]int64 // org name → a cadre post there (held by that org's person)
 	job     int64            // an import of a user who is none of the actors
 	moves   map[string]int64 // org name → a pending transfer of its person to the parent org
-	actors  map[string]*auth.Actor
-	clients map[string]*apptest.Client
-	dirty   bool
+	// campaigns: org name → a nominating campaign organized there (its
+	// subtree eligible); noms: org name → that org's pending nomination of
+	// its person in the city's campaign, held by the org.
+	campaigns map[string]int64
+	noms      map[string]int64
+	actors    map[string]*auth.Actor
+	clients   map[string]*apptest.Client
+	dirty     bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -77,7 +83,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	e := apptest.New(t, dbName)
 	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
-		moves: map[string]int64{}, cadres: map[string]int64{}}
+		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -137,6 +143,25 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	}
 	if _, err := e.App.DB.W().ExecContext(ctx, `INSERT INTO import_files (job_id, data) VALUES ($1, $2)`, m.job, []byte("姓名")); err != nil {
 		t.Fatalf("matrix import file: %v", err)
+	}
+	for _, name := range fixtureOrgs {
+		c, err := e.App.Campaigns.Create(ctx, boot, campaign.Input{Title: "矩阵评选" + name, OrgID: e.Orgs[name].ID,
+			NomineeKind: campaign.NomineePerson, Winners: 10})
+		if err != nil {
+			t.Fatalf("matrix campaign %s: %v", name, err)
+		}
+		if _, err := e.App.Campaigns.Advance(ctx, boot, c.ID, campaign.StageNominating); err != nil {
+			t.Fatalf("matrix campaign %s: %v", name, err)
+		}
+		m.campaigns[name] = c.ID
+	}
+	for _, name := range fixtureOrgs {
+		n, err := e.App.Campaigns.Nominate(ctx, boot, m.campaigns["C"], campaign.NominateInput{OrgID: e.Orgs[name].ID,
+			NomineeID: m.people[name], Moral: "思想政治素质好，爱岗敬业，遵纪守法。"})
+		if err != nil {
+			t.Fatalf("matrix nomination %s: %v", name, err)
+		}
+		m.noms[name] = n.ID
 	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
@@ -210,6 +235,10 @@ func objectKind(pattern string) string {
 		return "person"
 	case strings.HasPrefix(s, "/cadres/{"):
 		return "cadre"
+	case strings.HasPrefix(s, "/campaigns/{"):
+		return "campaign"
+	case strings.HasPrefix(s, "/nominations/{"):
+		return "nomination"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -219,7 +248,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
@@ -275,6 +304,15 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if !missing {
 			objID, objPath = m.cadres[tgt], m.e.Orgs[tgt].Path
 		}
+	case "campaign":
+		if !missing {
+			// {org} of a quota: the organizer's first child, or itself.
+			objID, objPath, orgParam = m.campaigns[tgt], m.e.Orgs[tgt].Path, m.e.Orgs[tgt].ID
+		}
+	case "nomination":
+		if !missing {
+			objID, objPath = m.noms[tgt], m.e.Orgs[tgt].Path
+		}
 	case "transfer":
 		if !missing {
 			// Approving and rejecting are the receiving (parent) side's;
@@ -308,6 +346,8 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			return strconv.FormatInt(orgParam, 10)
 		case name == "gid" && gid != 0:
 			return strconv.FormatInt(gid, 10)
+		case name == "action":
+			return "forward"
 		}
 		bad = fmt.Errorf("route %s %s: no matrix value for parameter %s", rt.Method, rt.Pattern, s)
 		return "0"
@@ -330,6 +370,8 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expMissing
 	case kind == "token" || kind == "import":
 		return expMissing // another user's token or import: only its owner sees it
+	case kind == "campaign" || kind == "nomination":
+		return campaignExpect(rt, a, kind, objPath)
 	case rt.Perm.Global():
 		if a.Can(rt.Perm, "") {
 			return expAllowed
@@ -342,6 +384,40 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expForbid
 	}
 	return expAllowed
+}
+
+// campaignExpect is the policy of the selection engine's objects, whose
+// organizer and nominators are in different subtrees. A campaign (its
+// subtree eligible) is seen by those who read its organizer or nominate
+// anywhere overlapping it, and organized by campaign.manage on its
+// organizer; quotas are given by whoever manages a quota holder, so that
+// route answers whoever sees the campaign. A nomination (held by the
+// organization that made it, in the city's campaign) is read by those
+// who read or nominate for that organization or organize the city's
+// campaign, and acted on by its holder. The city's path is /1/: the root
+// is the first organization of every fixture.
+func campaignExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
+	sees := a.Can(auth.OrgRead, objPath) || a.Scope(auth.CampaignNominate).All ||
+		slices.ContainsFunc(a.Scope(auth.CampaignNominate).Prefixes, func(p string) bool {
+			return strings.HasPrefix(p, objPath) || strings.HasPrefix(objPath, p)
+		})
+	allowed := false
+	switch {
+	case kind == "nomination" && rt.Method == "GET":
+		allowed = a.Can(auth.OrgRead, objPath) || a.Can(auth.CampaignNominate, objPath) || a.Can(auth.CampaignManage, "/1/")
+	case kind == "nomination":
+		allowed = a.Can(auth.CampaignNominate, objPath) || (objPath == "/1/" && a.Can(auth.CampaignManage, objPath))
+	case strings.Contains(rt.Pattern, "/quotas") && rt.Perm == auth.CampaignManage:
+		allowed = sees
+	case rt.Perm == auth.CampaignManage:
+		allowed = a.Can(auth.CampaignManage, objPath)
+	default:
+		allowed = sees
+	}
+	if allowed {
+		return expAllowed
+	}
+	return expMissing
 }
 
 // alsoNeeds names a second permission a route checks on the same object,

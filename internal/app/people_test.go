@@ -25,6 +25,7 @@ type peopleEnv struct {
 	d1, d2     *person.Person
 	d1ID, d2ID string // full ID-card numbers
 	d2Phone    string
+	seq        int // people added by newPerson
 }
 
 func newPeopleEnv(t *testing.T, dbName string) *peopleEnv {

@@ -87,7 +87,8 @@ func (r Role) Has(p Permission) bool {
 // Permissions lists every permission a route may declare.
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
-		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, AccountAdmin, SecurityAdmin, AuditRead}
+		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate, AccountAdmin,
+		SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

@@ -63,6 +63,14 @@ type Rules struct {
 	Political   []string `json:"political,omitempty"`    // one of these political statuses
 	MoralMin    int      `json:"moral_min,omitempty"`    // the moral assessment's least length in characters
 	SummaryHint string   `json:"summary_hint,omitempty"` // what the achievements summary should cover
+	// HeldKind and HeldYears ask for an honour already held: named in a
+	// campaign of that kind at least HeldYears before (岗位能手 at the lower
+	// level for a year before the city's).
+	HeldKind  string `json:"held_kind,omitempty"`
+	HeldYears int    `json:"held_years,omitempty"`
+	// CleanRecord refuses a nominee with an objection upheld in an earlier
+	// campaign of the same kind.
+	CleanRecord bool `json:"clean_record,omitempty"`
 }
 
 // Input is what an organizer sets on a campaign.
@@ -110,9 +118,14 @@ type Nomination struct {
 
 // Step is one step of a nomination's history.
 type Step struct {
-	Action  string    `json:"action"` // nominate, forward, return, withdraw, resubmit
+	Action  string    `json:"action"` // nominate, forward, return, withdraw, revise
 	OrgID   int64     `json:"org_id"`
+	OrgName string    `json:"org_name"`
+	By      string    `json:"by"` // the user's name
 	Opinion string    `json:"opinion"`
 	Rank    int       `json:"rank,omitempty"`
 	At      time.Time `json:"at"`
 }
+
+// shanghai is the zone campaign days and times are shown in; fixed +8.
+var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)

@@ -111,6 +111,9 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 		if err != nil {
 			return err
 		}
+		if err := bump(ctx, tx, c.ID, "", status); err != nil {
+			return err
+		}
 		return s.step(ctx, tx, by, c, id, "nominate", o.ID, "", 0)
 	})
 	if err != nil {
@@ -200,6 +203,9 @@ func (s *Service) Forward(ctx context.Context, by *auth.Actor, id int64, opinion
 			status = $2, updated_at = $3 WHERE id = $4`, up, status, s.now().UTC(), id); err != nil {
 			return err
 		}
+		if err := bump(ctx, tx, c.ID, n.Status, status); err != nil {
+			return err
+		}
 		return s.step(ctx, tx, by, c, id, "forward", n.HolderID, opinion, rank)
 	})
 	if err != nil {
@@ -249,6 +255,9 @@ func (s *Service) Return(ctx context.Context, by *auth.Actor, id int64, reason s
 			updated_at = $2 WHERE id = $3`, NomReturned, s.now().UTC(), id); err != nil {
 			return err
 		}
+		if err := bump(ctx, tx, c.ID, n.Status, NomReturned); err != nil {
+			return err
+		}
 		return s.step(ctx, tx, by, c, id, "return", n.HolderID, reason, 0)
 	})
 	if err != nil {
@@ -283,6 +292,9 @@ func (s *Service) Revise(ctx context.Context, by *auth.Actor, id int64, moral, s
 			moral, summary, NomPending, s.now().UTC(), id); err != nil {
 			return err
 		}
+		if err := bump(ctx, tx, c.ID, n.Status, NomPending); err != nil {
+			return err
+		}
 		return s.step(ctx, tx, by, c, id, "revise", n.OriginID, "", 0)
 	})
 	if err != nil {
@@ -304,6 +316,9 @@ func (s *Service) Withdraw(ctx context.Context, by *auth.Actor, id int64, reason
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE nominations SET status = $1, updated_at = $2 WHERE id = $3`,
 			NomWithdrawn, s.now().UTC(), id); err != nil {
+			return err
+		}
+		if err := bump(ctx, tx, c.ID, n.Status, NomWithdrawn); err != nil {
 			return err
 		}
 		return s.step(ctx, tx, by, c, id, "withdraw", n.OriginID, strings.TrimSpace(reason), 0)

@@ -24,6 +24,7 @@ import (
 type Quota struct {
 	OrgID     int64  `json:"org_id"`
 	OrgPath   string `json:"-"`
+	OrgName   string `json:"org_name,omitempty"`
 	Quota     int    `json:"quota"`
 	Allocated int    `json:"allocated"` // given on to organizations below
 	Used      int    `json:"used"`      // nominations passed upward and live

@@ -76,11 +76,11 @@ func (s *Service) visible(ctx context.Context, by *auth.Actor, c *Campaign) bool
 		return true
 	}
 	for _, p := range by.Scope(auth.CampaignNominate).Prefixes {
-		if in, _ := s.inScope(ctx, c, p); in {
+		if ok, _ := s.overlaps(ctx, c, p); ok {
 			return true
 		}
 	}
-	return false
+	return by.Scope(auth.CampaignNominate).All
 }
 
 // managed returns a campaign the actor organizes (CampaignManage on the
@@ -231,6 +231,29 @@ func (s *Service) inScope(ctx context.Context, c *Campaign, path string) (bool, 
 		return slices.ContainsFunc(paths, func(p string) bool { return strings.HasPrefix(path, p) }), nil
 	}
 	return false, nil
+}
+
+// overlaps reports whether the subtree at path shares organizations with
+// the campaign's eligible scope: a nominator whose scope lies above the
+// campaign's, or inside it, takes part.
+func (s *Service) overlaps(ctx context.Context, c *Campaign, path string) (bool, error) {
+	var scopes []string
+	switch c.ScopeKind {
+	case "org":
+		p, err := s.scopePath(ctx, c)
+		if err != nil {
+			return false, err
+		}
+		scopes = []string{p}
+	case "region":
+		var err error
+		if scopes, err = s.orgs.RegionMemberPaths(ctx, c.ScopeID); err != nil {
+			return false, err
+		}
+	}
+	return slices.ContainsFunc(scopes, func(sp string) bool {
+		return strings.HasPrefix(path, sp) || strings.HasPrefix(sp, path)
+	}), nil
 }
 
 // scopePath is the path of a subtree scope, read now (moves change it).
