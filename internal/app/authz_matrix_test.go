@@ -72,9 +72,14 @@ type matrixEnv struct {
 	// its person in the city's campaign, held by the org.
 	campaigns map[string]int64
 	noms      map[string]int64
-	actors    map[string]*auth.Actor
-	clients   map[string]*apptest.Client
-	dirty     bool
+	// review targets, organized by C, D1 and D2 (org name → ID): a round
+	// open in a reviewing campaign with one assignment of a reviewer who
+	// is none of the actors; a campaign on notice with one objection; a
+	// certificate of that campaign's nominee.
+	rounds, assignments, notices, objections, certs map[string]int64
+	actors                                          map[string]*auth.Actor
+	clients                                         map[string]*apptest.Client
+	dirty                                           bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -83,7 +88,9 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	e := apptest.New(t, dbName)
 	m := &matrixEnv{e: e, users: map[string]int64{}, grants: map[string]int64{}, regions: map[string]*org.Region{},
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
-		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{}}
+		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
+		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
+		certs: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -163,6 +170,9 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		}
 		m.noms[name] = n.ID
 	}
+	for _, name := range reviewOrgs {
+		m.reviewTargets(t, boot, name)
+	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
 		rg, err := e.App.Orgs.CreateRegion(ctx, boot, org.RegionInput{OrgID: e.Orgs[spec[0]].ID, Name: "矩阵片区" + name})
@@ -188,6 +198,95 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		m.actors[login] = a
 	}
 	return m
+}
+
+// reviewOrgs organize the matrix's review, notice and certificate targets.
+var reviewOrgs = []string{"C", "D1", "D2"}
+
+// reviewTargets makes the review targets organized by the org name: a
+// campaign in review with its round and one assignment, and a campaign on
+// notice (its round scored and closed) with an objection and a
+// certificate (written directly: naming waits for the notice to end).
+func (m *matrixEnv) reviewTargets(t testing.TB, boot *auth.Actor, name string) {
+	t.Helper()
+	ctx, e := context.Background(), m.e
+	o := e.Orgs[name]
+	// The city's target user reviews: above every organizer, no conflict
+	// of interest with a nominee of a child organization.
+	reviewer, err := e.App.Users.Actor(ctx, m.users["C"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(title string) (*campaign.Campaign, *campaign.Round, *campaign.Assignment) {
+		c, err := e.App.Campaigns.Create(ctx, boot, campaign.Input{Title: title + name, OrgID: o.ID, NomineeKind: campaign.NomineePerson, Winners: 3})
+		if err != nil {
+			t.Fatalf("matrix %s: %v", title, err)
+		}
+		for _, st := range []string{campaign.StageNominating} {
+			if _, err := e.App.Campaigns.Advance(ctx, boot, c.ID, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		child := map[string]string{"C": "D2", "D1": "U1", "D2": "U2"}[name]
+		n, err := e.App.Campaigns.Nominate(ctx, boot, c.ID, campaign.NominateInput{OrgID: e.Orgs[child].ID, NomineeID: m.people[child],
+			Moral: "思想政治素质好，爱岗敬业，遵纪守法。"})
+		if err == nil {
+			n, err = e.App.Campaigns.Forward(ctx, boot, n.ID, "同意推荐", 1)
+		}
+		if err != nil {
+			t.Fatalf("matrix %s nomination: %v", title, err)
+		}
+		for _, st := range []string{campaign.StageChecking, campaign.StageReviewing} {
+			if _, err := e.App.Campaigns.Advance(ctx, boot, c.ID, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.App.Campaigns.AddReviewer(ctx, boot, c.ID, reviewer.UserID, 10); err != nil {
+			t.Fatalf("matrix reviewer: %v", err)
+		}
+		r, err := e.App.Campaigns.OpenRound(ctx, boot, c.ID, campaign.RoundInput{Name: "初评", Method: campaign.MethodMean, Shortlist: 1,
+			Criteria: []campaign.Criterion{{Name: "业绩", Weight: 100, Min: 0, Max: 10}}})
+		if err != nil {
+			t.Fatalf("matrix round: %v", err)
+		}
+		a, err := e.App.Campaigns.Assign(ctx, boot, r.ID, n.ID, reviewer.UserID)
+		if err != nil {
+			t.Fatalf("matrix assignment: %v", err)
+		}
+		return c, r, a
+	}
+	_, r, a := mk("矩阵评审")
+	m.rounds[name], m.assignments[name] = r.ID, a.ID
+	c, r, a := mk("矩阵公示")
+	if _, err := e.App.Campaigns.Submit(ctx, reviewer, a.ID, map[int64]int{r.Criteria[0].ID: 8}, ""); err != nil {
+		t.Fatalf("matrix score: %v", err)
+	}
+	if _, err := e.App.Campaigns.CloseRound(ctx, boot, r.ID); err != nil {
+		t.Fatalf("matrix close: %v", err)
+	}
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	if _, err := e.App.Campaigns.Publicize(ctx, boot, c.ID, campaign.NoticeInput{Starts: today, Ends: today, Contact: "021-12345678",
+		Items: []campaign.NoticeItem{{NominationID: a.NominationID}}}); err != nil {
+		t.Fatalf("matrix notice: %v", err)
+	}
+	if _, err := e.App.Campaigns.Advance(ctx, boot, c.ID, campaign.StagePublicity); err != nil {
+		t.Fatalf("matrix publicity: %v", err)
+	}
+	if _, err := e.App.Campaigns.Object(ctx, c.ID, campaign.ObjectionInput{NominationID: a.NominationID, Text: "矩阵测试异议内容，请核实。",
+		File: &campaign.Attachment{Name: "证据.png", Type: "image/png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}},
+		"192.0.2."+strconv.Itoa(len(m.objections)+1)); err != nil {
+		t.Fatalf("matrix objection: %v", err)
+	}
+	var oid, cert int64
+	if err := e.App.DB.R().QueryRowContext(ctx, `SELECT max(id) FROM objections WHERE campaign_id = $1`, c.ID).Scan(&oid); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.DB.W().QueryRowContext(ctx, `INSERT INTO certificates (campaign_id, nomination_id, number, code, tier, seq, issued_by, issued_at)
+		VALUES ($1, $2, $3, $4, '', 1, 0, $5) RETURNING id`, c.ID, a.NominationID, "QG-MATRIX-"+name, "matrixcode"+strings.ToLower(name),
+		time.Now()).Scan(&cert); err != nil {
+		t.Fatal(err)
+	}
+	m.notices[name], m.objections[name], m.certs[name] = c.ID, oid, cert
 }
 
 // client returns a cookie client (pages) or a bearer client (API) of login.
@@ -235,8 +334,23 @@ func objectKind(pattern string) string {
 		return "person"
 	case strings.HasPrefix(s, "/cadres/{"):
 		return "cadre"
+	case strings.Contains(s, "{oid}"):
+		return "objection"
 	case strings.HasPrefix(s, "/campaigns/{"):
 		return "campaign"
+	case strings.HasPrefix(s, "/rounds/{"), strings.HasPrefix(s, "/reviews/{"):
+		return "round"
+	case strings.HasPrefix(s, "/assignments/{"):
+		return "assignment"
+	case strings.HasPrefix(s, "/notice/{"), strings.HasPrefix(s, "/notices/{"), strings.HasPrefix(s, "/announce/{"),
+		strings.HasPrefix(s, "/announcements/{"):
+		return "notice"
+	case strings.HasPrefix(s, "/objections/{"):
+		return "objection"
+	case strings.HasPrefix(s, "/certificates/{"):
+		return "certificate"
+	case strings.HasPrefix(s, "/verify/{"):
+		return "code"
 	case strings.HasPrefix(s, "/nominations/{"):
 		return "nomination"
 	case strings.HasPrefix(pattern, "/assets/{"):
@@ -252,6 +366,8 @@ func targetsFor(kind string) []string {
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
+	case "round", "assignment", "notice", "objection", "certificate", "code":
+		return append(slices.Clone(reviewOrgs), "missing")
 	case "asset":
 		return []string{"app.css"}
 	case "transfer":
@@ -267,8 +383,8 @@ var paramRE = regexp.MustCompile(`\{[^}]*\}`)
 // fill substitutes the route's path parameters for target tgt. It returns
 // the path and the org path the object lives in ("" for none or missing).
 func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error) {
-	var objID, orgParam, gid int64
-	var objPath string
+	var objID, orgParam, gid, oid int64
+	var objPath, code string
 	missing := tgt == "missing"
 	switch kind {
 	case "org":
@@ -313,6 +429,22 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if !missing {
 			objID, objPath = m.noms[tgt], m.e.Orgs[tgt].Path
 		}
+	case "round", "assignment", "notice", "certificate":
+		if !missing {
+			ids := map[string]map[string]int64{"round": m.rounds, "assignment": m.assignments, "notice": m.notices, "certificate": m.certs}
+			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
+		}
+	case "objection":
+		if !missing {
+			// Under a campaign ({id}/objections/{oid}) the first parameter
+			// is the campaign; alone (/objections/{id}) the objection.
+			objID, objPath, oid = m.objections[tgt], m.e.Orgs[tgt].Path, m.objections[tgt]
+			if strings.Contains(rt.Pattern, "{oid}") {
+				objID = m.notices[tgt]
+			}
+		}
+	case "code":
+		code = "matrixcode" + strings.ToLower(tgt)
 	case "transfer":
 		if !missing {
 			// Approving and rejecting are the receiving (parent) side's;
@@ -328,7 +460,7 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		}
 	}
 	if missing {
-		objID, orgParam, gid = missingID, missingID, missingID
+		objID, orgParam, gid, oid, code = missingID, missingID, missingID, missingID, "nosuchcode"
 	}
 	var bad error
 	first := true
@@ -340,6 +472,8 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			return ""
 		case kind == "asset" && name == "name":
 			return strings.TrimPrefix(web.Asset(tgt), "/assets/")
+		case name == "code":
+			return code
 		case first:
 			return strconv.FormatInt(objID, 10)
 		case name == "org" && orgParam != 0:
@@ -348,6 +482,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			return strconv.FormatInt(gid, 10)
 		case name == "action":
 			return "forward"
+		case name == "oid" && oid != 0:
+			return strconv.FormatInt(oid, 10)
+		case name == "user":
+			return strconv.FormatInt(m.users["C"], 10) // not on any panel: removing is a harmless 404 or no-op
 		}
 		bad = fmt.Errorf("route %s %s: no matrix value for parameter %s", rt.Method, rt.Pattern, s)
 		return "0"
@@ -372,6 +510,14 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expMissing // another user's token or import: only its owner sees it
 	case kind == "campaign" || kind == "nomination":
 		return campaignExpect(rt, a, kind, objPath)
+	case kind == "assignment" || (kind == "round" && rt.Perm == auth.Authenticated):
+		// Reviewers are named per campaign and no actor is on a panel: a
+		// queue, a ballot or an assignment is nobody's here but the
+		// reviewer's; a round's scores are also the organizer's.
+		if strings.HasSuffix(rt.Pattern, "/scores") && a.Can(auth.CampaignManage, objPath) {
+			return expAllowed
+		}
+		return expMissing
 	case rt.Perm.Global():
 		if a.Can(rt.Perm, "") {
 			return expAllowed

@@ -62,6 +62,11 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 		f.Add("nominee_id", "err.nominee_elsewhere")
 	default:
 		reasons = kind.Check(nominee, c.Rules, c.CreatedAt)
+		more, err := recordReasons(ctx, s.db.R(), c, nominee.ID, s.now())
+		if err != nil {
+			return nil, err
+		}
+		reasons = append(reasons, more...)
 	}
 	for _, r := range reasons {
 		if _, dup := f[r.Field]; !dup {

@@ -88,7 +88,7 @@ func (h *Handler) nominate(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := h.Campaigns.Nominate(ctx, a, id, in)
 	if fields := web.FieldErrors(err); fields != nil {
-		return h.renderNominate(w, r, code, "", in, renamed(fields, map[string]string{"org_id": "org_code"}))
+		return h.renderNominate(w, r, code, "", in, renamed(fields, map[string]string{"org_id": "org_code", "nominee": "nominee_id"}))
 	}
 	if e, ok := errs.As(err); ok && e.Kind == errs.Conflict {
 		return h.renderNominate(w, r, code, "", in, map[string]string{"nominee_id": e.Msg})

@@ -181,6 +181,9 @@ func (s *Service) validate(ctx context.Context, by *auth.Actor, in *Input) errs.
 	if r.MoralMin < 0 || r.MoralMin > 2000 {
 		f.Add("rules.moral_min", "err.invalid")
 	}
+	if r.HeldYears < 0 || r.HeldYears > 20 || (r.HeldYears > 0 && r.HeldKind == "") {
+		f.Add("rules.held_years", "err.invalid")
+	}
 	return f
 }
 
@@ -195,6 +198,9 @@ func (s *Service) Advance(ctx context.Context, by *auth.Actor, id int64, to stri
 		}
 		if stageIndex(to) != stageIndex(c.Stage)+1 {
 			return errs.E(errs.Conflict, "err.campaign_stage")
+		}
+		if err := s.canEnter(ctx, tx, c, to); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE campaigns SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4`,
 			to, s.now().UTC(), id, c.Stage)
@@ -211,6 +217,26 @@ func (s *Service) Advance(ctx context.Context, by *auth.Actor, id int64, to stri
 		return nil, err
 	}
 	return byID(ctx, s.db.R(), id)
+}
+
+// canEnter holds a campaign back from a stage whose work is not ready:
+// the notice needs every review round closed and the notice published;
+// naming happens by naming the winners (Name), not by moving the stage.
+func (s *Service) canEnter(ctx context.Context, tx *db.Tx, c *Campaign, to string) error {
+	switch to {
+	case StagePublicity:
+		if err := s.reviewsSettled(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := noticeOf(ctx, tx, c.ID); errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.Conflict, "err.notice_missing")
+		} else if err != nil {
+			return err
+		}
+	case StageNaming:
+		return errs.E(errs.Conflict, "err.campaign_name_first")
+	}
+	return nil
 }
 
 // inScope reports whether the organization at path lies in the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 
 	"qinggong/internal/auth"
@@ -58,6 +59,13 @@ func TestAccounts(t *testing.T) {
 			"pudong_cadre":    {auth.Cadre, []string{pudong.Path}},
 			"metro_viewer":    {auth.Viewer, []string{metro.Path}},
 			"lujiazui_viewer": {auth.Viewer, lujiazui},
+		}
+		// The selections' expert reviewers, viewers in five districts.
+		for i, name := range []string{"黄浦区团委", "静安区团委", "杨浦区团委", "嘉定区团委", "松江区团委"} {
+			want["expert_"+strconv.Itoa(i+1)] = struct {
+				role     auth.Role
+				prefixes []string
+			}{auth.Viewer, []string{line(name).Path}}
 		}
 		if len(res.Accounts) != len(want) {
 			t.Fatalf("%d accounts: %+v", len(res.Accounts), res.Accounts)

@@ -74,8 +74,8 @@ type Account struct {
 // Result is what Load made: the organizations created (the root excluded),
 // the regions, the accounts and the people registered.
 type Result struct {
-	Orgs, Regions, People, Cadres int
-	Accounts                      []Account
+	Orgs, Regions, People, Cadres, Campaigns int
+	Accounts                                 []Account
 }
 
 // ErrNotEmpty is returned when the tree holds more than the root.
@@ -168,6 +168,13 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 				return res, err
 			}
 		}
+		today := opt.Today
+		if today.IsZero() {
+			today = time.Now()
+		}
+		if res.Campaigns, err = loadCampaigns(ctx, s, root, opt.Seed, today); err != nil {
+			return res, err
+		}
 		if err := d.Analyze(ctx); err != nil {
 			return res, fmt.Errorf("demo: analyze: %w", err)
 		}
@@ -219,11 +226,18 @@ func (t *tree) accountSpecs(root *org.Org, regionIDs []int64) []accountSpec {
 			metro = &t.nodes[i]
 		}
 	}
-	return []accountSpec{
+	specs := []accountSpec{
 		{"city_admin", "演示·团市委管理员", auth.OrgAdmin, root.ID, "org", root.ID, "org:" + root.Name},
 		{"pudong_admin", "演示·浦东新区团委管理员", auth.OrgAdmin, pudong.id, "org", pudong.id, "org:" + pudong.name},
 		{"pudong_cadre", "演示·浦东新区团委干部", auth.Cadre, pudong.id, "org", pudong.id, "org:" + pudong.name},
 		{"metro_viewer", "演示·地铁团委查看员", auth.Viewer, metro.id, "org", metro.id, "org:" + metro.name},
 		{"lujiazui_viewer", "演示·陆家嘴金融城查看员", auth.Viewer, root.ID, "region", regionIDs[0], "region:" + regionSpecs[0].name},
 	}
+	// The expert reviewers of the demo selections, homed in five districts
+	// (so conflicts of interest come up), viewers there.
+	for i, login := range reviewerLogins {
+		d := &t.nodes[i*3]
+		specs = append(specs, accountSpec{login, "演示·评审专家" + ordinal(i+1), auth.Viewer, d.id, "org", d.id, "org:" + d.name})
+	}
+	return specs
 }

@@ -10,6 +10,8 @@ CREATE TABLE campaign_counts (
 );
 -- The nominations an organization holds or sent, newest first.
 CREATE INDEX nominations_campaign ON nominations(campaign_id, id);
+-- A closed round's ranking, page by page.
+CREATE INDEX review_results_rank ON review_results(round_id, rank, nomination_id);
 
 -- +goose Down
 DROP TABLE campaign_counts;
