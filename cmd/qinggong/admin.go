@@ -12,6 +12,7 @@ import (
 
 	"qinggong/internal/activity"
 	"qinggong/internal/auth"
+	"qinggong/internal/campaign"
 	"qinggong/internal/config"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
@@ -248,6 +249,13 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(badPeople) > 0 {
 		return fmt.Errorf("people counts differ from the registry in %d cells (first: %s); run 'qinggong audit rebuild'", len(badPeople), badPeople[0])
 	}
-	fmt.Fprintf(out, "audit log intact: %d rows verified; organization, activity and people rollups match\n", n)
+	badReviews, err := campaign.CheckReviews(ctx, a.DB.R())
+	if err != nil {
+		return err
+	}
+	if len(badReviews) > 0 {
+		return fmt.Errorf("review scores differ from their audit records in %d reviews (first: %s)", len(badReviews), badReviews[0])
+	}
+	fmt.Fprintf(out, "audit log intact: %d rows verified; organization, activity and people rollups and review scores match\n", n)
 	return nil
 }

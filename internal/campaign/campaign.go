@@ -49,6 +49,7 @@ type Campaign struct {
 	Winners     int       `json:"winners"`
 	Total       int       `json:"total"` // nominations the organizer receives at most (its own quota)
 	SelfApply   bool      `json:"self_apply"`
+	Tiers       []string  `json:"tiers"` // the honour's tiers, highest first; empty: one unnamed tier
 	Stage       string    `json:"stage"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -85,6 +86,9 @@ type Input struct {
 	Winners     int    `json:"winners"`
 	Total       int    `json:"total"`
 	SelfApply   bool   `json:"self_apply"`
+	// Tiers are the honour's tiers, highest first (一等奖, 二等奖 …); none
+	// is one unnamed tier. SetTiers changes them until naming.
+	Tiers []string `json:"tiers,omitempty"`
 }
 
 // Nomination states. A nomination is held by one organization at a time:

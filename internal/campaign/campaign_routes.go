@@ -25,6 +25,10 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Get("/campaigns/{id}/nominate", auth.CampaignNominate, h.nominateForm)
 	r.Post("/campaigns/{id}/nominations", auth.CampaignNominate, h.nominate)
 	r.Get("/campaigns/{id}/nominations.xlsx", auth.CampaignNominate, h.exportNominations)
+	r.Get("/campaigns/{id}/notice/new", auth.CampaignManage, h.noticeNew)
+	r.Post("/campaigns/{id}/notice", auth.CampaignManage, h.noticePublish)
+	r.Get("/campaigns/{id}/winners/new", auth.CampaignManage, h.winnersNew)
+	r.Post("/campaigns/{id}/winners", auth.CampaignManage, h.winnersName)
 	r.Get("/nominations/{id}", auth.CampaignNominate, h.nomination)
 	r.Post("/nominations/{id}/{action}", auth.CampaignNominate, h.nominationAct)
 
@@ -37,6 +41,8 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Put("/api/v1/campaigns/{id}/quotas/{org}", auth.CampaignManage, h.apiQuotaSet)
 	r.Get("/api/v1/campaigns/{id}/nominations", auth.CampaignNominate, h.apiNominations)
 	r.Post("/api/v1/campaigns/{id}/nominations", auth.CampaignNominate, h.apiNominate)
+	r.Post("/api/v1/campaigns/{id}/notice", auth.CampaignManage, h.apiPublicize)
+	r.Put("/api/v1/campaigns/{id}/tiers", auth.CampaignManage, h.apiSetTiers)
 	r.Get("/api/v1/nominations/{id}", auth.CampaignNominate, h.apiNomination)
 	r.Post("/api/v1/nominations/{id}/{action}", auth.CampaignNominate, h.apiNominationAct)
 }
@@ -55,6 +61,9 @@ func (h *Handler) newForm(w http.ResponseWriter, r *http.Request) error {
 	f := formData{In: Input{ScopeKind: "org", NomineeKind: NomineePerson, Winners: 10}}
 	if t, ok := TemplateOf(r.URL.Query().Get("kind")); ok {
 		f.In = t.input(web.T(ctx, t.TitleKey))
+		for _, k := range t.Tiers {
+			f.In.Tiers = append(f.In.Tiers, web.T(ctx, k))
+		}
 	}
 	if o := auth.ActorFrom(ctx); o != nil {
 		if home, err := h.Orgs.FindByID(ctx, o, o.OrgID); err == nil && o.Can(auth.CampaignManage, home.Path) {
@@ -141,12 +150,24 @@ func readForm(r *http.Request) (formData, errs.Fields) {
 	f.In.Rules = Rules{AgeMax: num("rules.age_max"), AgeOn: strings.TrimSpace(r.PostFormValue("rules.age_on")),
 		SkillLevel: num("rules.skill_level"), MoralMin: num("rules.moral_min"), HeldKind: r.PostFormValue("rules.held_kind"),
 		HeldYears: num("rules.held_years"), CleanRecord: r.PostFormValue("rules.clean_record") == "on"}
+	f.In.Tiers = splitTiers(r.PostFormValue("tiers"))
 	for _, p := range r.PostForm["rules.political"] {
 		if p != "" {
 			f.In.Rules.Political = append(f.In.Rules.Political, p)
 		}
 	}
 	return f, fe
+}
+
+// splitTiers reads tiers typed in one line, separated by commas or 、.
+func splitTiers(v string) []string {
+	var out []string
+	for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '\n' }) {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func campaignPath(id int64, suffix string) string {

@@ -70,10 +70,9 @@ func (s *Service) Tiers(ctx context.Context, by *auth.Actor, campaignID int64) (
 	return tiersOf(ctx, s.db.R(), campaignID)
 }
 
-// SetTiers sets the campaign's honour tiers, highest first: by its
-// organizer, before the winners are named. At most 10, each 1 to 20
-// characters and given once.
-func (s *Service) SetTiers(ctx context.Context, by *auth.Actor, campaignID int64, tiers []string) error {
+// cleanTiers trims tier names and checks them: 1–20 characters each,
+// no two alike, at most ten.
+func cleanTiers(tiers []string) ([]string, errs.Fields) {
 	var f errs.Fields
 	clean := make([]string, 0, len(tiers))
 	for i, t := range tiers {
@@ -89,6 +88,14 @@ func (s *Service) SetTiers(ctx context.Context, by *auth.Actor, campaignID int64
 	if len(clean) > 10 {
 		f.Add("tiers", "err.tier_many")
 	}
+	return clean, f
+}
+
+// SetTiers sets the campaign's honour tiers, highest first: by its
+// organizer, before the winners are named. At most 10, each 1 to 20
+// characters and given once.
+func (s *Service) SetTiers(ctx context.Context, by *auth.Actor, campaignID int64, tiers []string) error {
+	clean, f := cleanTiers(tiers)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {

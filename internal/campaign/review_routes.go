@@ -126,7 +126,14 @@ func (h *Handler) reviewerAdd(w http.ResponseWriter, r *http.Request) error {
 		d.Errors = map[string]string{"login": "err.reviewer_unknown"}
 		return h.renderReview(w, r, d)
 	}
-	load, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("load")))
+	// An empty load is the usual one; a typed one must be a number.
+	load := defaultLoad
+	if v := strings.TrimSpace(r.PostFormValue("load")); v != "" {
+		if load, err = strconv.Atoi(v); err != nil {
+			d.Errors = map[string]string{"load": "err.invalid"}
+			return h.renderReview(w, r, d)
+		}
+	}
 	if _, err := h.Campaigns.AddReviewer(ctx, a, id, u.ID, load); err != nil {
 		return h.failed(w, r, d, "login", err)
 	}
@@ -176,6 +183,10 @@ func roundForm(r *http.Request) (RoundInput, errs.Fields) {
 	}
 	return in, fe
 }
+
+// defaultLoad is the load limit of a reviewer added without one: more
+// than a panel member reads in a round in practice.
+const defaultLoad = 50
 
 // maxCriteria is how many rubric lines the round form offers.
 const maxCriteria = 6

@@ -37,12 +37,15 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, now func() time.Time) *Servi
 }
 
 const campaignColumns = `id, title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind, rules, winners, total, self_apply,
-	stage, created_at, updated_at`
+	tiers, stage, created_at, updated_at`
 
 func scanCampaign(sc interface{ Scan(...any) error }, c *Campaign) error {
-	var rules string
+	var rules, tiers string
 	if err := sc.Scan(&c.ID, &c.Title, &c.Kind, &c.OrgID, &c.OrgPath, &c.ScopeKind, &c.ScopeID, &c.NomineeKind, &rules,
-		&c.Winners, &c.Total, &c.SelfApply, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Winners, &c.Total, &c.SelfApply, &tiers, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(tiers), &c.Tiers); err != nil {
 		return err
 	}
 	return json.Unmarshal([]byte(rules), &c.Rules)
@@ -112,14 +115,18 @@ func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Campai
 		return nil, err
 	}
 	rules, _ := json.Marshal(in.Rules)
+	if in.Tiers == nil {
+		in.Tiers = []string{}
+	}
+	tiers, _ := json.Marshal(in.Tiers)
 	var id int64
 	now := s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaigns (title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind,
-			rules, winners, total, self_apply, stage, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`,
 			in.Title, in.Kind, o.ID, o.Path, in.ScopeKind, in.ScopeID, in.NomineeKind, string(rules), in.Winners, in.Total,
-			in.SelfApply, StageDraft, by.UserID, now).Scan(&id); err != nil {
+			in.SelfApply, StageDraft, by.UserID, now, string(tiers)).Scan(&id); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "campaign.create", ObjectType: "campaign", ObjectID: id, OrgID: o.ID,
@@ -183,6 +190,11 @@ func (s *Service) validate(ctx context.Context, by *auth.Actor, in *Input) errs.
 	}
 	if r.HeldYears < 0 || r.HeldYears > 20 || (r.HeldYears > 0 && r.HeldKind == "") {
 		f.Add("rules.held_years", "err.invalid")
+	}
+	var tf errs.Fields
+	in.Tiers, tf = cleanTiers(in.Tiers)
+	for k, v := range tf {
+		f.Add(k, v)
 	}
 	return f
 }
