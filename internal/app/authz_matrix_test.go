@@ -152,8 +152,9 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		t.Fatalf("matrix import file: %v", err)
 	}
 	for _, name := range fixtureOrgs {
+		// Each campaign asks for a file, so the file route has one to serve.
 		c, err := e.App.Campaigns.Create(ctx, boot, campaign.Input{Title: "矩阵评选" + name, OrgID: e.Orgs[name].ID,
-			NomineeKind: campaign.NomineePerson, Winners: 10})
+			NomineeKind: campaign.NomineePerson, Winners: 10, Form: []campaign.FormField{{Key: "proof", Label: "证明", Kind: campaign.FieldFile}}})
 		if err != nil {
 			t.Fatalf("matrix campaign %s: %v", name, err)
 		}
@@ -164,7 +165,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	}
 	for _, name := range fixtureOrgs {
 		n, err := e.App.Campaigns.Nominate(ctx, boot, m.campaigns["C"], campaign.NominateInput{OrgID: e.Orgs[name].ID,
-			NomineeID: m.people[name], Moral: "思想政治素质好，爱岗敬业，遵纪守法。"})
+			NomineeID: m.people[name], Moral: "思想政治素质好，爱岗敬业，遵纪守法。", Files: map[string]*campaign.Attachment{"proof": matrixPNG()}})
 		if err != nil {
 			t.Fatalf("matrix nomination %s: %v", name, err)
 		}
@@ -198,6 +199,11 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		m.actors[login] = a
 	}
 	return m
+}
+
+// matrixPNG is a file the attachment checks accept (a PNG by its content).
+func matrixPNG() *campaign.Attachment {
+	return &campaign.Attachment{Name: "证据.png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}
 }
 
 // reviewOrgs organize the matrix's review, notice and certificate targets.
@@ -273,7 +279,7 @@ func (m *matrixEnv) reviewTargets(t testing.TB, boot *auth.Actor, name string) {
 		t.Fatalf("matrix publicity: %v", err)
 	}
 	if _, err := e.App.Campaigns.Object(ctx, c.ID, campaign.ObjectionInput{NominationID: a.NominationID, Text: "矩阵测试异议内容，请核实。",
-		File: &campaign.Attachment{Name: "证据.png", Type: "image/png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}},
+		File: matrixPNG()},
 		"192.0.2."+strconv.Itoa(len(m.objections)+1)); err != nil {
 		t.Fatalf("matrix objection: %v", err)
 	}
@@ -482,6 +488,8 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			return strconv.FormatInt(gid, 10)
 		case name == "action":
 			return "forward"
+		case name == "field":
+			return "proof"
 		case name == "oid" && oid != 0:
 			return strconv.FormatInt(oid, 10)
 		case name == "user":

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -37,71 +38,68 @@ func bump(ctx context.Context, tx *db.Tx, campaignID int64, from, to string) err
 
 // Board lists the campaigns the actor may see, newest first, with their
 // counts. Campaigns are few (tens a year per committee), so they are read
-// whole and filtered by visibility here; the counts are kept rows.
+// whole and filtered by visibility here; the counts are kept rows, read in
+// the same statement (one primary-key lookup per status), so the board
+// costs one query.
 func (s *Service) Board(ctx context.Context, by *auth.Actor) ([]Summary, error) {
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+prefixed("c.", campaignColumns)+`, o.name FROM campaigns c
-		JOIN orgs o ON o.id = c.org_id ORDER BY c.id DESC`)
+	a := &db.Args{}
+	counts := make([]string, len(boardStatuses))
+	for i, st := range boardStatuses {
+		counts[i] = `(SELECT n FROM campaign_counts k WHERE k.campaign_id = c.id AND k.status = ` + a.Add(st) + `)`
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+prefixed("c.", campaignColumns)+`, o.name, `+strings.Join(counts, ", ")+`
+		FROM campaigns c JOIN orgs o ON o.id = c.org_id ORDER BY c.id DESC`, a.List()...)
 	if err != nil {
 		return nil, err
 	}
 	var out []Summary
 	for rows.Next() {
 		var x Summary
-		var name string
-		if err := scanCampaign(scanTail{rows, &name}, &x.Campaign); err != nil {
+		var n [len(boardStatuses)]sql.NullInt64
+		tail := []any{&x.OrgName}
+		for i := range n {
+			tail = append(tail, &n[i])
+		}
+		if err := scanCampaign(scanTail{rows, tail}, &x.Campaign); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		x.OrgName = name
+		x.Counts = map[string]int{}
+		for i, st := range boardStatuses {
+			if n[i].Valid {
+				x.Counts[st] = int(n[i].Int64)
+			}
+		}
 		out = append(out, x)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Visibility may query (a region's members): not while the rows hold
+	// a connection.
 	seen := out[:0]
 	for _, x := range out {
 		if s.visible(ctx, by, &x.Campaign) {
 			seen = append(seen, x)
 		}
 	}
-	out = seen
-	if len(out) == 0 {
+	if len(seen) == 0 {
 		return nil, nil
 	}
-	at := map[int64]int{}
-	a := &db.Args{}
-	ids := make([]string, len(out))
-	for i := range out {
-		at[out[i].ID] = i
-		out[i].Counts = map[string]int{}
-		ids[i] = a.Add(out[i].ID)
-	}
-	crows, err := s.db.R().QueryContext(ctx, `SELECT campaign_id, status, n FROM campaign_counts WHERE campaign_id IN (`+
-		strings.Join(ids, ", ")+`)`, a.List()...)
-	if err != nil {
-		return nil, err
-	}
-	defer crows.Close()
-	for crows.Next() {
-		var id int64
-		var st string
-		var n int
-		if err := crows.Scan(&id, &st, &n); err != nil {
-			return nil, err
-		}
-		out[at[id]].Counts[st] = n
-	}
-	return out, crows.Err()
+	return seen, nil
 }
+
+// boardStatuses are the statuses campaign_counts keeps (bump's).
+var boardStatuses = [...]string{NomPending, NomSubmitted, NomReturned, NomWithdrawn}
 
 // scanTail scans a campaign row followed by more columns.
 type scanTail struct {
 	sc   interface{ Scan(...any) error }
-	tail *string
+	tail []any
 }
 
-func (t scanTail) Scan(dest ...any) error { return t.sc.Scan(append(dest, t.tail)...) }
+func (t scanTail) Scan(dest ...any) error { return t.sc.Scan(append(dest, t.tail...)...) }
 
 // prefixed qualifies a column list with a table alias.
 func prefixed(alias, cols string) string {
@@ -175,9 +173,7 @@ func (s *Service) Nominations(ctx context.Context, by *auth.Actor, campaignID in
 	out := &NominationPage{}
 	for rows.Next() {
 		var x Listed
-		n := &x.Nomination
-		if err := rows.Scan(&n.ID, &n.CampaignID, &n.NomineeKind, &n.NomineeID, &n.NomineeName, &n.OriginID, &n.OriginPath,
-			&n.HolderID, &n.HolderPath, &n.Status, &n.Moral, &n.Summary, &n.CreatedAt, &n.UpdatedAt, &x.OriginName, &x.HolderName); err != nil {
+		if err := scanNomination(rows, &x.Nomination, &x.OriginName, &x.HolderName); err != nil {
 			return nil, err
 		}
 		out.Items = append(out.Items, x)

@@ -50,7 +50,13 @@ type Campaign struct {
 	Total       int       `json:"total"` // nominations the organizer receives at most (its own quota)
 	SelfApply   bool      `json:"self_apply"`
 	Tiers       []string  `json:"tiers"` // the honour's tiers, highest first; empty: one unnamed tier
-	Stage       string    `json:"stage"`
+	// Form is the campaign's own nomination form; Dates the day each stage
+	// is planned to end (stage → YYYY-MM-DD); Sectors the sector (界别)
+	// balance asked of the shortlist and the winners.
+	Form    []FormField       `json:"form"`
+	Dates   map[string]string `json:"dates"`
+	Sectors []SectorTarget    `json:"sectors"`
+	Stage   string            `json:"stage"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
@@ -88,7 +94,10 @@ type Input struct {
 	SelfApply   bool   `json:"self_apply"`
 	// Tiers are the honour's tiers, highest first (一等奖, 二等奖 …); none
 	// is one unnamed tier. SetTiers changes them until naming.
-	Tiers []string `json:"tiers,omitempty"`
+	Tiers   []string          `json:"tiers,omitempty"`
+	Form    []FormField       `json:"form,omitempty"`
+	Dates   map[string]string `json:"dates,omitempty"`
+	Sectors []SectorTarget    `json:"sectors,omitempty"`
 }
 
 // Nomination states. A nomination is held by one organization at a time:
@@ -114,8 +123,10 @@ type Nomination struct {
 	HolderID    int64     `json:"holder_org_id"` // where it is now
 	HolderPath  string    `json:"-"`
 	Status      string    `json:"status"`
-	Moral       string    `json:"moral"`   // the moral and political assessment (思想道德)
-	Summary     string    `json:"summary"` // achievements
+	Moral       string            `json:"moral"`   // the moral and political assessment (思想道德)
+	Summary     string            `json:"summary"` // achievements
+	Answers     map[string]string `json:"answers"` // to the campaign's own form, by field key
+	Sector      string            `json:"sector"`  // the unit type of the nominee's organization (界别)
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }

@@ -8,6 +8,7 @@ import (
 
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
+	"qinggong/internal/org"
 	"qinggong/internal/web"
 )
 
@@ -30,6 +31,7 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Get("/campaigns/{id}/winners/new", auth.CampaignManage, h.winnersNew)
 	r.Post("/campaigns/{id}/winners", auth.CampaignManage, h.winnersName)
 	r.Get("/nominations/{id}", auth.CampaignNominate, h.nomination)
+	r.Get("/nominations/{id}/files/{field}", auth.CampaignNominate, h.nominationFile)
 	r.Post("/nominations/{id}/{action}", auth.CampaignNominate, h.nominationAct)
 
 	r.Get("/api/v1/campaign-templates", auth.CampaignNominate, h.apiTemplates)
@@ -151,6 +153,28 @@ func readForm(r *http.Request) (formData, errs.Fields) {
 		SkillLevel: num("rules.skill_level"), MoralMin: num("rules.moral_min"), HeldKind: r.PostFormValue("rules.held_kind"),
 		HeldYears: num("rules.held_years"), CleanRecord: r.PostFormValue("rules.clean_record") == "on"}
 	f.In.Tiers = splitTiers(r.PostFormValue("tiers"))
+	for i := range maxFormFields {
+		k := "form." + strconv.Itoa(i)
+		label := strings.TrimSpace(r.PostFormValue(k + ".label"))
+		if label == "" {
+			continue
+		}
+		f.In.Form = append(f.In.Form, FormField{Key: "f" + strconv.Itoa(i+1), Label: label, Kind: r.PostFormValue(k + ".kind"),
+			Required: r.PostFormValue(k+".required") == "on", Max: num(k + ".max"), Choices: splitTiers(r.PostFormValue(k + ".choices"))})
+	}
+	for _, st := range Stages[1:] {
+		if v := strings.TrimSpace(r.PostFormValue("dates." + st)); v != "" {
+			if f.In.Dates == nil {
+				f.In.Dates = map[string]string{}
+			}
+			f.In.Dates[st] = v
+		}
+	}
+	for _, ut := range org.UnitTypes {
+		if n := num("sector." + ut); n > 0 {
+			f.In.Sectors = append(f.In.Sectors, SectorTarget{Sector: ut, Min: n})
+		}
+	}
 	for _, p := range r.PostForm["rules.political"] {
 		if p != "" {
 			f.In.Rules.Political = append(f.In.Rules.Political, p)
@@ -158,6 +182,9 @@ func readForm(r *http.Request) (formData, errs.Fields) {
 	}
 	return f, fe
 }
+
+// maxFormFields is how many fields of its own the campaign form offers.
+const maxFormFields = 6
 
 // splitTiers reads tiers typed in one line, separated by commas or 、.
 func splitTiers(v string) []string {

@@ -15,7 +15,8 @@ import (
 type History struct {
 	C          *Campaign `json:"campaign"`
 	N          *Listed   `json:"nomination"`
-	Steps      []Step    `json:"steps"`
+	Steps      []Step     `json:"steps"`
+	Files      []FileInfo `json:"files"` // attached to the campaign's own form
 	Can        []string  `json:"can"` // actions open to the actor: forward, return, withdraw, revise
 	OriginPath string    `json:"-"`
 }
@@ -55,6 +56,9 @@ func (s *Service) History(ctx context.Context, by *auth.Actor, id int64) (*Histo
 		h.Steps = append(h.Steps, st)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if h.Files, err = files(ctx, s.db.R(), id); err != nil {
 		return nil, err
 	}
 	h.Can = actionsFor(by, c, n)

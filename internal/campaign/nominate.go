@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,14 +20,23 @@ type NominateInput struct {
 	NomineeID int64  `json:"nominee_id"` // a person or organization, by the campaign's nominee kind
 	Moral     string `json:"moral"`      // the moral and political assessment (思想道德), required for people
 	Summary   string `json:"summary"`    // achievements
+	// Answers and Files fill the campaign's own form, by field key.
+	Answers map[string]string      `json:"answers,omitempty"`
+	Files   map[string]*Attachment `json:"files,omitempty"`
 }
 
 const nominationColumns = `id, campaign_id, nominee_kind, nominee_id, nominee_name, origin_id, origin_path, holder_id, holder_path,
-	status, moral, summary, created_at, updated_at`
+	status, moral, summary, answers, sector, created_at, updated_at`
 
-func scanNomination(sc interface{ Scan(...any) error }, n *Nomination) error {
-	return sc.Scan(&n.ID, &n.CampaignID, &n.NomineeKind, &n.NomineeID, &n.NomineeName, &n.OriginID, &n.OriginPath, &n.HolderID,
-		&n.HolderPath, &n.Status, &n.Moral, &n.Summary, &n.CreatedAt, &n.UpdatedAt)
+// scanNomination scans the nomination columns, then the extra
+// destinations of columns selected after them.
+func scanNomination(sc interface{ Scan(...any) error }, n *Nomination, extra ...any) error {
+	var answers string
+	if err := sc.Scan(append([]any{&n.ID, &n.CampaignID, &n.NomineeKind, &n.NomineeID, &n.NomineeName, &n.OriginID, &n.OriginPath,
+		&n.HolderID, &n.HolderPath, &n.Status, &n.Moral, &n.Summary, &answers, &n.Sector, &n.CreatedAt, &n.UpdatedAt}, extra...)...); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(answers), &n.Answers)
 }
 
 // Nominate puts a nominee forward from an organization in the actor's
@@ -83,6 +93,7 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 	if utf8.RuneCountInString(in.Summary) > 5000 {
 		f.Add("summary", "err.too_long")
 	}
+	answers, files := checkAnswers(c.Form, in.Answers, in.Files, &f)
 	if c.Stage != StageNominating {
 		return nil, errs.E(errs.Conflict, "err.campaign_not_nominating")
 	}
@@ -106,14 +117,22 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 			}
 		}
 		now := s.now().UTC()
+		sector, err := sectorOf(ctx, tx, nominee.OrgPath)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO nominations (campaign_id, nominee_kind, nominee_id, nominee_name, origin_id,
-			origin_path, holder_id, holder_path, status, moral, summary, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-			c.ID, c.NomineeKind, nominee.ID, nominee.Name, o.ID, o.Path, status, in.Moral, in.Summary, by.UserID, now).Scan(&id)
+			origin_path, holder_id, holder_path, status, moral, summary, created_by, created_at, updated_at, answers, sector)
+			VALUES ($1, $2, $3, $4, $5, $6, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id`,
+			c.ID, c.NomineeKind, nominee.ID, nominee.Name, o.ID, o.Path, status, in.Moral, in.Summary, by.UserID, now,
+			jsonOr(answers, "{}"), sector).Scan(&id)
 		if db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.nominee_twice")
 		}
 		if err != nil {
+			return err
+		}
+		if err := putFiles(ctx, tx, id, files); err != nil {
 			return err
 		}
 		if err := bump(ctx, tx, c.ID, "", status); err != nil {

@@ -3,6 +3,8 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/url"
 	"net/http"
 	"strconv"
 	"strings"
@@ -80,8 +82,38 @@ func (h *Handler) nominate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The form's files arrive as multipart parts; the whole request is
+	// bounded by the attachments the form may carry.
+	r.Body = http.MaxBytesReader(w, r.Body, 21*MaxAttachment)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		return (errs.Fields{"form": "err.file_too_large"}).Err()
+	}
 	code := strings.TrimSpace(r.PostFormValue("org_code"))
-	in := NominateInput{Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary")}
+	in := NominateInput{Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary"), Answers: map[string]string{},
+		Files: map[string]*Attachment{}}
+	for k, v := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "answers."); ok && len(v) > 0 {
+			in.Answers[key] = v[0]
+		}
+	}
+	if r.MultipartForm != nil {
+		for k, fhs := range r.MultipartForm.File {
+			key, ok := strings.CutPrefix(k, "file.")
+			if !ok || len(fhs) == 0 {
+				continue
+			}
+			f, err := fhs[0].Open()
+			if err != nil {
+				return err
+			}
+			data, err := io.ReadAll(io.LimitReader(f, MaxAttachment+1))
+			f.Close()
+			if err != nil {
+				return err
+			}
+			in.Files[key] = &Attachment{Name: fhs[0].Filename, Data: data}
+		}
+	}
 	in.NomineeID, _ = strconv.ParseInt(r.PostFormValue("nominee_id"), 10, 64)
 	if o, err := h.Orgs.FindByCode(ctx, a, auth.CampaignNominate, code); err == nil {
 		in.OrgID = o.ID
@@ -142,6 +174,24 @@ func (h *Handler) nominationAct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.Redirect(w, r, nominationPath(id), "campaign.done_"+action)
+}
+
+// nominationFile sends one of a nomination's attached files.
+func (h *Handler) nominationFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := h.Campaigns.File(ctx, auth.ActorFrom(ctx), id, r.PathValue("field"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", a.Type)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(a.Data)
+	return err
 }
 
 // exportNominations writes the nominations the actor sees to .xlsx.

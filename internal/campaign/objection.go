@@ -186,30 +186,42 @@ func checkObjection(in *ObjectionInput) (errs.Fields, Attachment) {
 	if n := utf8.RuneCountInString(in.Text); n < 10 || n > 2000 {
 		f.Add("text", "err.objection_text")
 	}
-	var a Attachment
 	if in.File == nil || len(in.File.Data) == 0 {
-		return f, a
+		return f, Attachment{}
 	}
-	if len(in.File.Data) > MaxAttachment {
+	a, bad := cleanAttachment(in.File)
+	switch bad {
+	case "size":
 		f.Add("file", "err.objection_file_size")
-		return f, a
+	case "type":
+		f.Add("file", "err.objection_file_type")
+	}
+	return f, a
+}
+
+// cleanAttachment checks a file given with an objection or a nomination:
+// at most MaxAttachment bytes, a PDF, JPEG or PNG by its content (not its
+// name); it returns the file with a safe name, or what is wrong ("size"
+// or "type").
+func cleanAttachment(in *Attachment) (Attachment, string) {
+	if len(in.Data) > MaxAttachment {
+		return Attachment{}, "size"
 	}
 	// http.DetectContentType adds parameters to some types; these three
 	// it names bare.
-	typ := http.DetectContentType(in.File.Data)
+	typ := http.DetectContentType(in.Data)
 	ext, ok := attachmentTypes[typ]
 	if !ok {
-		f.Add("file", "err.objection_file_type")
-		return f, a
+		return Attachment{}, "type"
 	}
-	name := path.Base(strings.ReplaceAll(strings.TrimSpace(in.File.Name), "\\", "/"))
+	name := path.Base(strings.ReplaceAll(strings.TrimSpace(in.Name), "\\", "/"))
 	if name == "." || name == "/" || utf8.RuneCountInString(name) > 100 || strings.ContainsAny(name, "\"\r\n") {
 		name = ""
 	}
 	if name == "" {
 		name = "attachment" + ext
 	}
-	return f, Attachment{Name: name, Type: typ, Data: in.File.Data}
+	return Attachment{Name: name, Type: typ, Data: in.Data}, ""
 }
 
 // randomBase32 is n random bytes in lower-case base32 without padding.

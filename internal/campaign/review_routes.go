@@ -279,11 +279,19 @@ func (h *Handler) roundResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	passed, err := h.Campaigns.passedIn(ctx, id)
+	if err != nil {
+		return err
+	}
+	bal, err := h.Campaigns.Balance(ctx, c, passed)
+	if err != nil {
+		return err
+	}
 	next := ""
 	if p.Next != nil {
 		next = "/rounds/" + id64(id) + "/results?rank=" + itoa(p.Next.Rank) + "&after=" + id64(p.Next.NominationID)
 	}
-	return web.Render(ctx, w, resultsPage(web.NewPage(w, r, rd.Name, "nav.campaigns"), c, rd, p, next))
+	return web.Render(ctx, w, resultsPage(web.NewPage(w, r, rd.Name, "nav.campaigns"), c, rd, p, next, bal))
 }
 
 func (h *Handler) myReviews(w http.ResponseWriter, r *http.Request) error {

@@ -130,3 +130,16 @@ func namesOf(rows *sql.Rows, err error) (map[int64]string, error) {
 	})
 	return out, err
 }
+
+// passedIn lists the nominations that passed a closed round.
+func (s *Service) passedIn(ctx context.Context, roundID int64) ([]int64, error) {
+	rows, err := s.db.R().QueryContext(ctx, `SELECT nomination_id FROM review_results WHERE round_id = $1 AND passed = $2`, roundID, true)
+	var out []int64
+	err = eachRow(rows, err, func(sc *sql.Rows) error {
+		var id int64
+		err := sc.Scan(&id)
+		out = append(out, id)
+		return err
+	})
+	return out, err
+}

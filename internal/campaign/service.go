@@ -37,18 +37,23 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, now func() time.Time) *Servi
 }
 
 const campaignColumns = `id, title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind, rules, winners, total, self_apply,
-	tiers, stage, created_at, updated_at`
+	tiers, form, dates, sectors, stage, created_at, updated_at`
 
 func scanCampaign(sc interface{ Scan(...any) error }, c *Campaign) error {
-	var rules, tiers string
+	var rules, tiers, form, dates, sectors string
 	if err := sc.Scan(&c.ID, &c.Title, &c.Kind, &c.OrgID, &c.OrgPath, &c.ScopeKind, &c.ScopeID, &c.NomineeKind, &rules,
-		&c.Winners, &c.Total, &c.SelfApply, &tiers, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Winners, &c.Total, &c.SelfApply, &tiers, &form, &dates, &sectors, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
 		return err
 	}
-	if err := json.Unmarshal([]byte(tiers), &c.Tiers); err != nil {
-		return err
+	for _, x := range []struct {
+		raw string
+		v   any
+	}{{tiers, &c.Tiers}, {form, &c.Form}, {dates, &c.Dates}, {sectors, &c.Sectors}, {rules, &c.Rules}} {
+		if err := json.Unmarshal([]byte(x.raw), x.v); err != nil {
+			return err
+		}
 	}
-	return json.Unmarshal([]byte(rules), &c.Rules)
+	return nil
 }
 
 func byID(ctx context.Context, q db.Q, id int64) (*Campaign, error) {
@@ -115,18 +120,15 @@ func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Campai
 		return nil, err
 	}
 	rules, _ := json.Marshal(in.Rules)
-	if in.Tiers == nil {
-		in.Tiers = []string{}
-	}
-	tiers, _ := json.Marshal(in.Tiers)
+	tiers, form, dates, sectors := jsonOr(in.Tiers, "[]"), jsonOr(in.Form, "[]"), jsonOr(in.Dates, "{}"), jsonOr(in.Sectors, "[]")
 	var id int64
 	now := s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaigns (title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind,
-			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`,
+			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers, form, dates, sectors)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id`,
 			in.Title, in.Kind, o.ID, o.Path, in.ScopeKind, in.ScopeID, in.NomineeKind, string(rules), in.Winners, in.Total,
-			in.SelfApply, StageDraft, by.UserID, now, string(tiers)).Scan(&id); err != nil {
+			in.SelfApply, StageDraft, by.UserID, now, tiers, form, dates, sectors).Scan(&id); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "campaign.create", ObjectType: "campaign", ObjectID: id, OrgID: o.ID,
@@ -196,6 +198,9 @@ func (s *Service) validate(ctx context.Context, by *auth.Actor, in *Input) errs.
 	for k, v := range tf {
 		f.Add(k, v)
 	}
+	checkForm(in.Form, &f)
+	checkDates(in.Dates, &f)
+	checkSectors(in.Sectors, org.UnitTypes, &f)
 	return f
 }
 
@@ -229,6 +234,15 @@ func (s *Service) Advance(ctx context.Context, by *auth.Actor, id int64, to stri
 		return nil, err
 	}
 	return byID(ctx, s.db.R(), id)
+}
+
+// jsonOr is v as JSON, or empty when v is nil.
+func jsonOr(v any, empty string) string {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return empty
+	}
+	return string(b)
 }
 
 // canEnter holds a campaign back from a stage whose work is not ready:

@@ -117,8 +117,9 @@ type winnersForm struct {
 	C      *Campaign
 	Items  []PublicItem
 	Upheld map[int64]bool
-	Chosen map[int64]string // nomination → tier chosen
-	Errors map[string]string
+	Chosen  map[int64]string // nomination → tier chosen
+	Errors  map[string]string
+	Balance []SectorBalance // of the winners chosen, against the campaign's targets
 }
 
 func (h *Handler) winnersNew(w http.ResponseWriter, r *http.Request) error {
@@ -136,8 +137,17 @@ func (h *Handler) renderWinners(w http.ResponseWriter, r *http.Request, chosen m
 	if err != nil {
 		return err
 	}
+	// Before the notice there is no one to name: the page says so.
 	pv, err := h.Campaigns.PublicNotice(ctx, id)
-	if err != nil {
+	if errs.KindOf(err) == errs.NotFound {
+		pv = &PublicView{}
+		if errors == nil {
+			errors = map[string]string{}
+		}
+		if _, ok := errors["form"]; !ok {
+			errors["form"] = "err.notice_missing"
+		}
+	} else if err != nil {
 		return err
 	}
 	obs, err := h.Campaigns.Objections(ctx, a, id)
@@ -157,6 +167,13 @@ func (h *Handler) renderWinners(w http.ResponseWriter, r *http.Request, chosen m
 				d.Chosen[it.NominationID] = firstTier(c.Tiers)
 			}
 		}
+	}
+	ids := make([]int64, 0, len(d.Chosen))
+	for nid := range d.Chosen {
+		ids = append(ids, nid)
+	}
+	if d.Balance, err = h.Campaigns.Balance(ctx, c, ids); err != nil {
+		return err
 	}
 	if errors != nil {
 		w.WriteHeader(http.StatusUnprocessableEntity)

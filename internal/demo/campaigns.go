@@ -371,8 +371,14 @@ func (r *campaignRun) finished() error {
 func (r *campaignRun) nominating() error {
 	r.clock.t = r.today.AddDate(0, 0, -20)
 	t, _ := campaign.TemplateOf("top_technician")
+	day := func(d int) string { return r.today.AddDate(0, 0, d).Format(time.DateOnly) }
 	c, err := r.create(campaign.Input{Title: fmt.Sprintf("第%s届上海十大杰出青年技师", "二"), Kind: t.Kind, NomineeKind: t.NomineeKind,
-		Rules: t.Rules, Winners: t.Winners})
+		Rules: t.Rules, Winners: t.Winners,
+		Dates: map[string]string{campaign.StageNominating: day(15), campaign.StageChecking: day(25), campaign.StageReviewing: day(45),
+			campaign.StagePublicity: day(55), campaign.StageNaming: day(70)},
+		Sectors: []campaign.SectorTarget{{Sector: "soe", Min: 3}, {Sector: "private", Min: 2}},
+		Form: []campaign.FormField{{Key: "contest", Label: "最高竞赛成绩", Kind: campaign.FieldText, Max: 100},
+			{Key: "trade", Label: "职业（工种）", Kind: campaign.FieldChoice, Choices: []string{"数控车工", "钳工", "电工", "焊工", "其他"}}}})
 	if err != nil {
 		return err
 	}
