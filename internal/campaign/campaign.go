@@ -37,28 +37,28 @@ const (
 // Campaign is one selection: who organizes it, who may take part, the
 // rules a nominee must meet, and where it stands.
 type Campaign struct {
-	ID          int64     `json:"id"`
-	Title       string    `json:"title"`
-	Kind        string    `json:"kind"` // the template it was made from, or "custom"
-	OrgID       int64     `json:"org_id"`
-	OrgPath     string    `json:"-"`
-	ScopeKind   string    `json:"scope_kind"` // "org" (a subtree) or "region"
-	ScopeID     int64     `json:"scope_id"`
-	NomineeKind string    `json:"nominee_kind"`
-	Rules       Rules     `json:"rules"`
-	Winners     int       `json:"winners"`
-	Total       int       `json:"total"` // nominations the organizer receives at most (its own quota)
-	SelfApply   bool      `json:"self_apply"`
-	Tiers       []string  `json:"tiers"` // the honour's tiers, highest first; empty: one unnamed tier
+	ID          int64    `json:"id"`
+	Title       string   `json:"title"`
+	Kind        string   `json:"kind"` // the template it was made from, or "custom"
+	OrgID       int64    `json:"org_id"`
+	OrgPath     string   `json:"-"`
+	ScopeKind   string   `json:"scope_kind"` // "org" (a subtree) or "region"
+	ScopeID     int64    `json:"scope_id"`
+	NomineeKind string   `json:"nominee_kind"`
+	Rules       Rules    `json:"rules"`
+	Winners     int      `json:"winners"`
+	Total       int      `json:"total"` // nominations the organizer receives at most (its own quota)
+	SelfApply   bool     `json:"self_apply"`
+	Tiers       []string `json:"tiers"` // the honour's tiers, highest first; empty: one unnamed tier
 	// Form is the campaign's own nomination form; Dates the day each stage
 	// is planned to end (stage → YYYY-MM-DD); Sectors the sector (界别)
 	// balance asked of the shortlist and the winners.
-	Form    []FormField       `json:"form"`
-	Dates   map[string]string `json:"dates"`
-	Sectors []SectorTarget    `json:"sectors"`
-	Stage   string            `json:"stage"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Form      []FormField       `json:"form"`
+	Dates     map[string]string `json:"dates"`
+	Sectors   []SectorTarget    `json:"sectors"`
+	Stage     string            `json:"stage"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 // Rules are the eligibility rules checked against a nominee's record.
@@ -113,22 +113,22 @@ const (
 
 // Nomination is one nominee put forward in a campaign.
 type Nomination struct {
-	ID          int64     `json:"id"`
-	CampaignID  int64     `json:"campaign_id"`
-	NomineeKind string    `json:"nominee_kind"`
-	NomineeID   int64     `json:"nominee_id"`
-	NomineeName string    `json:"nominee_name"`
-	OriginID    int64     `json:"origin_org_id"` // the nominating organization
-	OriginPath  string    `json:"-"`
-	HolderID    int64     `json:"holder_org_id"` // where it is now
-	HolderPath  string    `json:"-"`
-	Status      string    `json:"status"`
+	ID          int64             `json:"id"`
+	CampaignID  int64             `json:"campaign_id"`
+	NomineeKind string            `json:"nominee_kind"`
+	NomineeID   int64             `json:"nominee_id"`
+	NomineeName string            `json:"nominee_name"`
+	OriginID    int64             `json:"origin_org_id"` // the nominating organization
+	OriginPath  string            `json:"-"`
+	HolderID    int64             `json:"holder_org_id"` // where it is now
+	HolderPath  string            `json:"-"`
+	Status      string            `json:"status"`
 	Moral       string            `json:"moral"`   // the moral and political assessment (思想道德)
 	Summary     string            `json:"summary"` // achievements
 	Answers     map[string]string `json:"answers"` // to the campaign's own form, by field key
 	Sector      string            `json:"sector"`  // the unit type of the nominee's organization (界别)
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
 }
 
 // Step is one step of a nomination's history.

@@ -13,12 +13,12 @@ import (
 // nomination, every step with the organization and user behind it, and
 // what the actor may do next.
 type History struct {
-	C          *Campaign `json:"campaign"`
-	N          *Listed   `json:"nomination"`
+	C          *Campaign  `json:"campaign"`
+	N          *Listed    `json:"nomination"`
 	Steps      []Step     `json:"steps"`
 	Files      []FileInfo `json:"files"` // attached to the campaign's own form
-	Can        []string  `json:"can"` // actions open to the actor: forward, return, withdraw, revise
-	OriginPath string    `json:"-"`
+	Can        []string   `json:"can"`   // actions open to the actor: forward, return, withdraw, revise
+	OriginPath string     `json:"-"`
 }
 
 // History returns a nomination with its campaign and steps to an actor

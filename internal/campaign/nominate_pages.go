@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 

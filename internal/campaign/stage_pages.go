@@ -114,9 +114,9 @@ func (h *Handler) noticePublish(w http.ResponseWriter, r *http.Request) error {
 
 // winnersForm is what the naming form shows.
 type winnersForm struct {
-	C      *Campaign
-	Items  []PublicItem
-	Upheld map[int64]bool
+	C       *Campaign
+	Items   []PublicItem
+	Upheld  map[int64]bool
 	Chosen  map[int64]string // nomination → tier chosen
 	Errors  map[string]string
 	Balance []SectorBalance // of the winners chosen, against the campaign's targets
