@@ -557,6 +557,10 @@ func campaignExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 		})
 	allowed := false
 	switch {
+	case strings.HasSuffix(rt.Pattern, "/apply"):
+		// Applications are a young worker's own: no actor's login is
+		// linked to a record, which is answered alike for every campaign.
+		allowed = true
 	case kind == "nomination" && rt.Method == "GET":
 		allowed = a.Can(auth.OrgRead, objPath) || a.Can(auth.CampaignNominate, objPath) || a.Can(auth.CampaignManage, "/1/")
 	case kind == "nomination":

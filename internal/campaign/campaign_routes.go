@@ -30,6 +30,9 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Post("/campaigns/{id}/notice", auth.CampaignManage, h.noticePublish)
 	r.Get("/campaigns/{id}/winners/new", auth.CampaignManage, h.winnersNew)
 	r.Post("/campaigns/{id}/winners", auth.CampaignManage, h.winnersName)
+	r.Get("/applications", auth.Authenticated, h.openings)
+	r.Get("/campaigns/{id}/apply", auth.Authenticated, h.applyForm)
+	r.Post("/campaigns/{id}/apply", auth.Authenticated, h.apply)
 	r.Get("/nominations/{id}", auth.CampaignNominate, h.nomination)
 	r.Get("/nominations/{id}/files/{field}", auth.CampaignNominate, h.nominationFile)
 	r.Post("/nominations/{id}/{action}", auth.CampaignNominate, h.nominationAct)
@@ -45,6 +48,8 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/campaigns/{id}/nominations", auth.CampaignNominate, h.apiNominate)
 	r.Post("/api/v1/campaigns/{id}/notice", auth.CampaignManage, h.apiPublicize)
 	r.Put("/api/v1/campaigns/{id}/tiers", auth.CampaignManage, h.apiSetTiers)
+	r.Get("/api/v1/applications", auth.Authenticated, h.apiOpenings)
+	r.Post("/api/v1/campaigns/{id}/apply", auth.Authenticated, h.apiApply)
 	r.Get("/api/v1/nominations/{id}", auth.CampaignNominate, h.apiNomination)
 	r.Post("/api/v1/nominations/{id}/{action}", auth.CampaignNominate, h.apiNominationAct)
 }

@@ -111,6 +111,12 @@ type actInput struct {
 func (s *Service) act(ctx context.Context, by *auth.Actor, id int64, action string, in actInput) (*Nomination, error) {
 	switch action {
 	case "forward":
+		// The assessment, when the nomination (an application) has none yet.
+		if strings.TrimSpace(in.Moral) != "" {
+			if _, err := s.SetMoral(ctx, by, id, in.Moral); err != nil {
+				return nil, err
+			}
+		}
 		rank := in.RankN
 		if v := strings.TrimSpace(in.Rank); v != "" {
 			n, err := strconv.Atoi(v)

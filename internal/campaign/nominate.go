@@ -212,6 +212,11 @@ func (s *Service) Forward(ctx context.Context, by *auth.Actor, id int64, opinion
 		if n.Status != NomPending || n.HolderPath == c.OrgPath {
 			return errs.E(errs.Conflict, "err.nomination_state")
 		}
+		// An application arrives without the moral assessment: its
+		// organization writes it before passing it up.
+		if c.NomineeKind == NomineePerson && !moralOK(n.Moral, c.Rules) {
+			return (errs.Fields{"moral": "err.moral_required"}).Err()
+		}
 		if err := s.fits(ctx, tx, c, n.HolderPath); err != nil {
 			return err
 		}

@@ -82,38 +82,11 @@ func (h *Handler) nominate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The form's files arrive as multipart parts; the whole request is
-	// bounded by the attachments the form may carry.
-	r.Body = http.MaxBytesReader(w, r.Body, 21*MaxAttachment)
-	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
-		return (errs.Fields{"form": "err.file_too_large"}).Err()
+	in, err := readNominationForm(w, r)
+	if err != nil {
+		return err
 	}
 	code := strings.TrimSpace(r.PostFormValue("org_code"))
-	in := NominateInput{Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary"), Answers: map[string]string{},
-		Files: map[string]*Attachment{}}
-	for k, v := range r.PostForm {
-		if key, ok := strings.CutPrefix(k, "answers."); ok && len(v) > 0 {
-			in.Answers[key] = v[0]
-		}
-	}
-	if r.MultipartForm != nil {
-		for k, fhs := range r.MultipartForm.File {
-			key, ok := strings.CutPrefix(k, "file.")
-			if !ok || len(fhs) == 0 {
-				continue
-			}
-			f, err := fhs[0].Open()
-			if err != nil {
-				return err
-			}
-			data, err := io.ReadAll(io.LimitReader(f, MaxAttachment+1))
-			f.Close()
-			if err != nil {
-				return err
-			}
-			in.Files[key] = &Attachment{Name: fhs[0].Filename, Data: data}
-		}
-	}
 	in.NomineeID, _ = strconv.ParseInt(r.PostFormValue("nominee_id"), 10, 64)
 	if o, err := h.Orgs.FindByCode(ctx, a, auth.CampaignNominate, code); err == nil {
 		in.OrgID = o.ID
@@ -129,6 +102,44 @@ func (h *Handler) nominate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.Redirect(w, r, nominationPath(n.ID), "campaign.nominated")
+}
+
+// readNominationForm reads a nomination or application form: its
+// fields, the answers to the campaign's own form (answers.<key>) and its
+// files (file.<key>), multipart parts bounded by the attachments the form
+// may carry.
+func readNominationForm(w http.ResponseWriter, r *http.Request) (NominateInput, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 21*MaxAttachment)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		return NominateInput{}, (errs.Fields{"form": "err.file_too_large"}).Err()
+	}
+	in := NominateInput{Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary"), Answers: map[string]string{},
+		Files: map[string]*Attachment{}}
+	for k, v := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "answers."); ok && len(v) > 0 {
+			in.Answers[key] = v[0]
+		}
+	}
+	if r.MultipartForm == nil {
+		return in, nil
+	}
+	for k, fhs := range r.MultipartForm.File {
+		key, ok := strings.CutPrefix(k, "file.")
+		if !ok || len(fhs) == 0 {
+			continue
+		}
+		f, err := fhs[0].Open()
+		if err != nil {
+			return in, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, MaxAttachment+1))
+		f.Close()
+		if err != nil {
+			return in, err
+		}
+		in.Files[key] = &Attachment{Name: fhs[0].Filename, Data: data}
+	}
+	return in, nil
 }
 
 func nominationPath(id int64) string { return "/nominations/" + strconv.FormatInt(id, 10) }
