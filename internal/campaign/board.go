@@ -42,13 +42,7 @@ func bump(ctx context.Context, tx *db.Tx, campaignID int64, from, to string) err
 // the same statement (one primary-key lookup per status), so the board
 // costs one query.
 func (s *Service) Board(ctx context.Context, by *auth.Actor) ([]Summary, error) {
-	a := &db.Args{}
-	counts := make([]string, len(boardStatuses))
-	for i, st := range boardStatuses {
-		counts[i] = `(SELECT n FROM campaign_counts k WHERE k.campaign_id = c.id AND k.status = ` + a.Add(st) + `)`
-	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+prefixed("c.", campaignColumns)+`, o.name, `+strings.Join(counts, ", ")+`
-		FROM campaigns c JOIN orgs o ON o.id = c.org_id ORDER BY c.id DESC`, a.List()...)
+	rows, err := s.db.R().QueryContext(ctx, boardQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +86,17 @@ func (s *Service) Board(ctx context.Context, by *auth.Actor) ([]Summary, error) 
 
 // boardStatuses are the statuses campaign_counts keeps (bump's).
 var boardStatuses = [...]string{NomPending, NomSubmitted, NomReturned, NomWithdrawn}
+
+// boardQuery reads every campaign with its organizer's name and its kept
+// count in each of boardStatuses (NULL where none is kept).
+var boardQuery = func() string {
+	counts := make([]string, len(boardStatuses))
+	for i, st := range boardStatuses {
+		counts[i] = `(SELECT n FROM campaign_counts k WHERE k.campaign_id = c.id AND k.status = '` + st + `')`
+	}
+	return `SELECT ` + prefixed("c.", campaignColumns) + `, o.name, ` + strings.Join(counts, ", ") + `
+		FROM campaigns c JOIN orgs o ON o.id = c.org_id ORDER BY c.id DESC`
+}()
 
 // scanTail scans a campaign row followed by more columns.
 type scanTail struct {
