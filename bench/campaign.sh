@@ -38,7 +38,9 @@ cid=$(val campaign); rid=$(val round)
 echo "seed: $(tr '\n' ' ' < "$out/seed.log")"
 timeout 120 "$out/qinggong" audit verify
 "$out/qinggong" serve --addr 127.0.0.1:18081 2>/dev/null >/dev/null &
+srv=$!
 "$out/ceiling" --addr 127.0.0.1:18091 &
+cpid=$!
 for _ in $(seq 50); do curl -sf -m 2 http://127.0.0.1:18081/healthz >/dev/null && curl -sf -m 2 http://127.0.0.1:18091/const >/dev/null && break; sleep 0.2; done
 cookie=$(curl -s -m 10 -o /dev/null -D - -d "login=admin&password=$QG_ADMIN_PASSWORD" http://127.0.0.1:18081/login | sed -n 's/^[Ss]et-[Cc]ookie: \(qg_session=[^;]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "login failed"; exit 1; }
@@ -52,18 +54,31 @@ curl -sf -m 10 -H "Cookie: $cookie" "$ranking" -o "$out/ranking.html"
 curl -sf -m 10 "$notice" -o "$out/notice.html"
 grep -q "rank=" "$out/ranking.html" || { echo "ranking page has no next page link"; exit 1; }
 echo "bytes: board $(wc -c < "$out/board.html"), ranking $(wc -c < "$out/ranking.html"), notice $(wc -c < "$out/notice.html"), ceiling page $(curl -s -m 10 "$ceil" | wc -c)"
-rps() { timeout 120 wrk -t2 -c32 -d"$dur" "$@" | awk '/Requests\/sec/ {print $2}'; }
+# wrk's req/s, and the CPU the measured process (server or ceiling) spent
+# per request: less disturbed than req/s by whatever else runs on the
+# machine (it counts the process's own time, not the cores it was given).
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rps() {
+  local pid=$1; shift
+  local t0 t1 res
+  t0=$(ticks "$pid")
+  res=$(timeout 120 wrk -t2 -c32 -d"$dur" "$@")
+  t1=$(ticks "$pid")
+  echo "$res" | awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n = $1} /Requests\/sec/ {r = $2}
+    END {printf "%s %.0f", r, (n > 0 ? t / hz * 1e6 / n : 0)}'
+}
 # The ceiling before and after the pages: their mean is what the pages
 # are compared with, so a drift of the machine during the run halves.
-ceil1=$(rps "$ceil")
-boardrps=$(rps -H "Cookie: $cookie" "$board")
-rankrps=$(rps -H "Cookie: $cookie" "$ranking")
-noticerps=$(rps "$notice")
-ceil2=$(rps "$ceil")
-awk -v e="$engine" -v c1="$ceil1" -v c2="$ceil2" -v b="$boardrps" -v r="$rankrps" -v n="$noticerps" -v cl="$(val close_ms)" 'BEGIN {
+read -r ceil1 ceilcpu1 <<< "$(rps $cpid "$ceil")"
+read -r boardrps boardcpu <<< "$(rps $srv -H "Cookie: $cookie" "$board")"
+read -r rankrps rankcpu <<< "$(rps $srv -H "Cookie: $cookie" "$ranking")"
+read -r noticerps noticecpu <<< "$(rps $srv "$notice")"
+read -r ceil2 ceilcpu2 <<< "$(rps $cpid "$ceil")"
+awk -v e="$engine" -v c1="$ceil1" -v c2="$ceil2" -v b="$boardrps" -v r="$rankrps" -v n="$noticerps" -v cl="$(val close_ms)" \
+  -v cc="$(( (ceilcpu1 + ceilcpu2) / 2 ))" -v bc="$boardcpu" -v rc="$rankcpu" -v nc="$noticecpu" 'BEGIN {
   c = (c1 + c2) / 2
-  printf "engine=%s\ntempl-page ceiling %.0f req/s (%.0f before, %.0f after)\n", e, c, c1, c2
-  printf "organizer board /campaigns %.0f req/s: %.0f%% of the ceiling (target >= 25%%)%s\n", b, 100*b/c, (b/c >= .25 ? "" : " MISSED")
-  printf "ranking page (first 100) %.0f req/s: %.0f%% (target >= 25%%)%s\n", r, 100*r/c, (r/c >= .25 ? "" : " MISSED")
-  printf "public notice page %.0f req/s: %.0f%% (target >= 50%%)%s\n", n, 100*n/c, (n/c >= .5 ? "" : " MISSED")
+  printf "engine=%s\ntempl-page ceiling %.0f req/s (%.0f before, %.0f after; %d µs CPU/request)\n", e, c, c1, c2, cc
+  printf "organizer board /campaigns %.0f req/s: %.0f%% of the ceiling (target >= 25%%)%s; server %d µs CPU/request\n", b, 100*b/c, (b/c >= .25 ? "" : " MISSED"), bc
+  printf "ranking page (first 100) %.0f req/s: %.0f%% (target >= 25%%)%s; server %d µs CPU/request\n", r, 100*r/c, (r/c >= .25 ? "" : " MISSED"), rc
+  printf "public notice page %.0f req/s: %.0f%% (target >= 50%%)%s; server %d µs CPU/request\n", n, 100*n/c, (n/c >= .5 ? "" : " MISSED"), nc
   printf "closing the round (aggregation and ranking): %.1f ms (target < 1000 ms)%s\n", cl, (cl < 1000 ? "" : " MISSED") }'

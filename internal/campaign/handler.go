@@ -12,6 +12,8 @@ type Handler struct {
 	Campaigns *Service
 	Orgs      *org.Service
 	Users     *auth.Service
+
+	notices pageCache // rendered public notices (notice_cache.go)
 }
 
 // Routes registers every campaign route with its permission. Reviewers

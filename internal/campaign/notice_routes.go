@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 
@@ -43,14 +44,25 @@ func (h *Handler) noticeShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Campaigns.PublicNotice(ctx, id)
-	if err != nil {
-		return err
+	page := func(buf *bytes.Buffer) error {
+		v, err := h.Campaigns.PublicNotice(ctx, id)
+		if err != nil {
+			return err
+		}
+		d := noticeData{V: v, Back: r.URL.Path}
+		d.In.NominationID, _ = strconv.ParseInt(r.URL.Query().Get("n"), 10, 64)
+		return noticePage(d).Render(ctx, buf)
 	}
-	d := noticeData{V: v, Back: r.URL.Path}
-	d.In.NominationID, _ = strconv.ParseInt(r.URL.Query().Get("n"), 10, 64)
-	web.HTML(w)
-	return web.Render(ctx, w, noticePage(d))
+	// A candidate chosen in the link (?n=) preselects the objection form:
+	// that page is rendered for the request; the plain one is shared.
+	if r.URL.RawQuery != "" {
+		var buf bytes.Buffer
+		if err := page(&buf); err != nil {
+			return err
+		}
+		return send(w, buf.Bytes())
+	}
+	return h.servedCached(w, r, id, page)
 }
 
 // objectionCreate takes the public objection form (multipart, the file
