@@ -267,25 +267,21 @@ func (h *Handler) roundResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rd, err := h.Campaigns.Round(ctx, a, id)
+	// One authorization read for the round and its campaign; the balance
+	// only when the campaign asks for one.
+	rd, c, p, err := h.Campaigns.RankingView(ctx, a, id, rankCursor(r.URL.Query()), 100)
 	if err != nil {
 		return err
 	}
-	c, err := h.Campaigns.Get(ctx, a, rd.CampaignID)
-	if err != nil {
-		return err
-	}
-	p, err := h.Campaigns.Ranking(ctx, a, id, rankCursor(r.URL.Query()), 100)
-	if err != nil {
-		return err
-	}
-	passed, err := h.Campaigns.passedIn(ctx, id)
-	if err != nil {
-		return err
-	}
-	bal, err := h.Campaigns.Balance(ctx, c, passed)
-	if err != nil {
-		return err
+	var bal []SectorBalance
+	if len(c.Sectors) > 0 {
+		passed, err := h.Campaigns.passedIn(ctx, id)
+		if err != nil {
+			return err
+		}
+		if bal, err = h.Campaigns.Balance(ctx, c, passed); err != nil {
+			return err
+		}
 	}
 	next := ""
 	if p.Next != nil {

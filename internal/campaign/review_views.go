@@ -57,9 +57,22 @@ type RankingPage struct {
 // nomination), read by the (round, rank, nomination) index, to the
 // campaign's organizer. Unranked nominations follow the ranked ones.
 func (s *Service) Ranking(ctx context.Context, by *auth.Actor, roundID int64, after RankCursor, limit int) (*RankingPage, error) {
-	if _, _, err := s.managedRound(ctx, s.db.R(), by, roundID); err != nil {
-		return nil, err
+	_, _, p, err := s.RankingView(ctx, by, roundID, after, limit)
+	return p, err
+}
+
+// RankingView is Ranking with the round and campaign it authorized, so a
+// page reads them once.
+func (s *Service) RankingView(ctx context.Context, by *auth.Actor, roundID int64, after RankCursor, limit int) (*Round, *Campaign, *RankingPage, error) {
+	r, c, err := s.managedRound(ctx, s.db.R(), by, roundID)
+	if err != nil {
+		return nil, nil, nil, err
 	}
+	p, err := s.ranking(ctx, roundID, after, limit)
+	return r, c, p, err
+}
+
+func (s *Service) ranking(ctx context.Context, roundID int64, after RankCursor, limit int) (*RankingPage, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
