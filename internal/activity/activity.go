@@ -54,7 +54,7 @@ func Add(ctx context.Context, tx *db.Tx, e Entry) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, org := range pathIDs(path) {
+	for _, org := range db.PathIDs(path) {
 		newPerson := int64(0)
 		if e.PersonID != 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES ($1, $2, $3, $4)
@@ -76,20 +76,6 @@ func Add(ctx context.Context, tx *db.Tx, e Entry) (int64, error) {
 
 // shanghai is the zone months are counted in; fixed +8, no DST.
 var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
-
-func pathIDs(path string) []int64 {
-	var ids []int64
-	var n int64
-	for i := 1; i < len(path); i++ {
-		if c := path[i]; c == '/' {
-			ids = append(ids, n)
-			n = 0
-		} else {
-			n = n*10 + int64(c-'0')
-		}
-	}
-	return ids
-}
 
 // Total is a rollup read: count, amount and distinct persons for one
 // organization's subtree, one kind, over [fromMonth, toMonth] ("2006-01").

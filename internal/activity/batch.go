@@ -40,7 +40,7 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 		e.OccurredAt = e.OccurredAt.UTC()
 		month := e.OccurredAt.In(shanghai).Format("2006-01")
 		rows[i] = []any{e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month}
-		for _, org := range pathIDs(path) {
+		for _, org := range db.PathIDs(path) {
 			c := cell{org, e.Kind, month}
 			s := cells[c]
 			if s == nil {

@@ -19,10 +19,7 @@ func (h *Handler) apiBoard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []Summary{}
-	}
-	return web.JSON(w, http.StatusOK, map[string]any{"items": list})
+	return web.JSON(w, http.StatusOK, map[string]any{"items": nonNil(list)})
 }
 
 func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -91,10 +88,7 @@ func (h *Handler) apiQuotas(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if qs == nil {
-		qs = []Quota{}
-	}
-	return web.JSON(w, http.StatusOK, map[string]any{"items": qs})
+	return web.JSON(w, http.StatusOK, map[string]any{"items": nonNil(qs)})
 }
 
 func (h *Handler) apiQuotaSet(w http.ResponseWriter, r *http.Request) error {
@@ -141,9 +135,7 @@ func (h *Handler) apiNominations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.Items == nil {
-		p.Items = []Listed{}
-	}
+	p.Items = nonNil(p.Items)
 	return web.JSON(w, http.StatusOK, p)
 }
 
@@ -180,9 +172,7 @@ func (h *Handler) apiNomination(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.Can == nil {
-		v.Can = []string{}
-	}
+	v.Can = nonNil(v.Can)
 	return web.JSON(w, http.StatusOK, v)
 }
 

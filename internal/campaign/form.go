@@ -208,10 +208,8 @@ func balance(ts []SectorTarget, sectorOf func(yield func(string) bool)) []Sector
 func sectorOf(ctx context.Context, q db.Q, path string) (string, error) {
 	a := &db.Args{}
 	var in []string
-	for _, s := range strings.Split(strings.Trim(path, "/"), "/") {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			in = append(in, a.Add(id))
-		}
+	for _, id := range db.PathIDs(path) {
+		in = append(in, a.Add(id))
 	}
 	if len(in) == 0 {
 		return "", nil

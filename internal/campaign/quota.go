@@ -104,14 +104,12 @@ func used(ctx context.Context, q db.Q, c *Campaign, path string) (int, error) {
 		return 0, nil
 	}
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM nominations WHERE campaign_id = `+a.Add(c.ID)+
-		` AND origin_path >= `+a.Add(path)+` AND origin_path < `+a.Add(upper(path))+
+		` AND origin_path >= `+a.Add(path)+` AND origin_path < `+a.Add(db.PathUpper(path))+
 		` AND status IN (`+a.Add(NomPending)+`, `+a.Add(NomSubmitted)+`) AND holder_path IN (`+strings.Join(in, ", ")+`)`,
 		a.List()...).Scan(&n)
 	return n, err
 }
 
-// upper is the exclusive upper bound of a path's subtree range.
-func upper(p string) string { return p[:len(p)-1] + "0" }
 
 // SetQuota gives the organization orgID a quota of n in the campaign. It
 // is given by whoever manages the nearest organization above it that has

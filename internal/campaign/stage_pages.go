@@ -175,7 +175,7 @@ func (h *Handler) renderWinners(w http.ResponseWriter, r *http.Request, chosen m
 	if d.Balance, err = h.Campaigns.Balance(ctx, c, ids); err != nil {
 		return err
 	}
-	if errors != nil {
+	if errors != nil && r.Method == http.MethodPost {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	return web.Render(ctx, w, winnersFormPage(web.NewPage(w, r, c.Title, "nav.campaigns"), d))

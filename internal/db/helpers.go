@@ -35,6 +35,22 @@ func PathUpper(p string) string {
 	return p[:len(p)-1] + "0"
 }
 
+// PathIDs are the organization IDs along a materialized path, root first
+// ("/1/17/342/" is 1, 17, 342).
+func PathIDs(path string) []int64 {
+	var ids []int64
+	var n int64
+	for i := 1; i < len(path); i++ {
+		if c := path[i]; c == '/' {
+			ids = append(ids, n)
+			n = 0
+		} else {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	return ids
+}
+
 // Placeholders returns "$start, $start+1, …" for n arguments.
 func Placeholders(start, n int) string {
 	var b strings.Builder

@@ -128,7 +128,7 @@ func (r *campaignRun) units(n, perDistrict int) ([]nominee, error) {
 		}
 		if d := districtOf(x.orgPath); seen[d] < perDistrict {
 			seen[d]++
-			x.orgID, x.orgPath = r.idOf(d), d
+			x.orgID, x.orgPath = org.LastID(d), d
 			out = append(out, x)
 		}
 	}
@@ -142,23 +142,6 @@ func districtOf(path string) string {
 		return path
 	}
 	return "/" + parts[0] + "/" + parts[1] + "/"
-}
-
-// idOf is the organization ID a path ends with.
-func (r *campaignRun) idOf(path string) int64 {
-	ids := pathIDs(path)
-	return ids[len(ids)-1]
-}
-
-// pathIDs are the IDs along a path.
-func pathIDs(path string) []int64 {
-	var out []int64
-	for _, s := range strings.Split(strings.Trim(path, "/"), "/") {
-		var id int64
-		fmt.Sscan(s, &id)
-		out = append(out, id)
-	}
-	return out
 }
 
 var demoMorals = []string{
@@ -390,7 +373,7 @@ func (r *campaignRun) nominating() error {
 	for _, x := range cands {
 		d := districtOf(x.orgPath)
 		if !quota[d] && len(quota) < 6 {
-			if _, err := r.svc.SetQuota(r.ctx, r.by, c.ID, r.idOf(d), 3); err != nil {
+			if _, err := r.svc.SetQuota(r.ctx, r.by, c.ID, org.LastID(d), 3); err != nil {
 				return fmt.Errorf("quota: %w", err)
 			}
 			quota[d] = true

@@ -195,10 +195,10 @@ func recountMovedActivity(ctx context.Context, tx *db.Tx, movedID int64, oldPare
 		return err
 	}
 	onOld, onNew := map[int64]bool{}, map[int64]bool{}
-	for _, id := range ancestorIDs(oldParentPath) {
+	for _, id := range db.PathIDs(oldParentPath) {
 		onOld[id] = true
 	}
-	for _, id := range ancestorIDs(newParentPath) {
+	for _, id := range db.PathIDs(newParentPath) {
 		onNew[id] = true
 	}
 	var changed []int64

@@ -142,19 +142,3 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
-
-// ancestorIDs parses the IDs out of a materialized path, root first,
-// including the organization itself.
-func ancestorIDs(path string) []int64 {
-	var ids []int64
-	var n int64
-	for i := 1; i < len(path); i++ {
-		if c := path[i]; c == '/' {
-			ids = append(ids, n)
-			n = 0
-		} else {
-			n = n*10 + int64(c-'0')
-		}
-	}
-	return ids
-}

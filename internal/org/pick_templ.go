@@ -6,10 +6,12 @@ package org
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
+import (
+	"qinggong/internal/web"
 
-import "qinggong/internal/web"
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+)
 
 // pickLabel is what a picker's box shows for a chosen organization.
 func pickLabel(o *Org) string { return o.Name + "（" + o.Code + "）" }

@@ -320,12 +320,9 @@ func (s *Service) RegionPaths(ctx context.Context, by *auth.Actor, regionID int6
 
 // LastID is the organization ID at the end of a materialized path.
 func LastID(path string) int64 {
-	ids := ancestorIDs(path)
+	ids := db.PathIDs(path)
 	if len(ids) == 0 {
 		return 0
 	}
 	return ids[len(ids)-1]
 }
-
-// PathIDs are the organization IDs along a materialized path, root first.
-func PathIDs(path string) []int64 { return ancestorIDs(path) }

@@ -116,7 +116,7 @@ func bumpRollups(ctx context.Context, tx *db.Tx, parent *Org, children, n int) e
 	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET children = children + $1 WHERE id = $2`, children, parent.ID); err != nil {
 		return err
 	}
-	ids := ancestorIDs(parent.Path)
+	ids := db.PathIDs(parent.Path)
 	args := []any{n}
 	for _, id := range ids {
 		args = append(args, id)

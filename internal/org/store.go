@@ -63,7 +63,7 @@ func (s *Service) Root(ctx context.Context) (*Org, error) {
 // Ancestors returns the chain from the root down to o's parent that the
 // actor may read (for breadcrumbs).
 func (s *Service) Ancestors(ctx context.Context, by *auth.Actor, o *Org) ([]Org, error) {
-	ids := ancestorIDs(o.Path)
+	ids := db.PathIDs(o.Path)
 	if len(ids) < 2 {
 		return nil, nil
 	}
@@ -217,7 +217,7 @@ func (s *Service) Tops(ctx context.Context, by *auth.Actor) ([]Org, error) {
 	}
 	var out []Org
 	for _, p := range sc.Prefixes {
-		ids := ancestorIDs(p)
+		ids := db.PathIDs(p)
 		o, err := byID(ctx, s.db.R(), ids[len(ids)-1])
 		if err != nil {
 			return nil, err

@@ -24,7 +24,7 @@ func newRollup() rollup { return rollup{} }
 // add counts n people of status at the organization at path and every
 // ancestor.
 func (r rollup) add(path, status string, n int64) {
-	for _, id := range org.PathIDs(path) {
+	for _, id := range db.PathIDs(path) {
 		r[rollupKey{id, status}] += n
 	}
 }
@@ -109,7 +109,7 @@ func CheckRollups(ctx context.Context, q db.Q) ([]string, error) {
 			rows.Close()
 			return nil, err
 		}
-		for _, id := range org.PathIDs(path) {
+		for _, id := range db.PathIDs(path) {
 			live[rollupKey{id, st}] += n
 		}
 	}
