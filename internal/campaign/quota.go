@@ -110,7 +110,6 @@ func used(ctx context.Context, q db.Q, c *Campaign, path string) (int, error) {
 	return n, err
 }
 
-
 // SetQuota gives the organization orgID a quota of n in the campaign. It
 // is given by whoever manages the nearest organization above it that has
 // a quota (the organizer at the top), while the campaign is in draft or
