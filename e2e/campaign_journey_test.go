@@ -105,6 +105,8 @@ func TestCampaignJourney(t *testing.T) {
 	submit("open nominations", `form[action="/campaigns/`+cid+`/stage"]`)
 	b.waitPage("nominating", "document.querySelector('ol.stages li.now')?.textContent.includes('推荐申报')")
 	b.shot("campaign-1-announced")
+	b.open("/campaigns/"+cid+"/quotas", "#quota")
+	b.shot("campaign-1-quotas")
 
 	// 2. The unit nominates and passes up; the district passes on.
 	logout()
@@ -182,6 +184,11 @@ func TestCampaignJourney(t *testing.T) {
 	round := rounds[0]
 	rid := strconv.FormatInt(round.ID, 10)
 	login("expert_1")
+	b.open("/applications", "main h1") // a login linked to no record is told so
+	if s := b.text("main"); !strings.Contains(s, "没有") && !strings.Contains(s, "关联") {
+		t.Errorf("applications for an unlinked login: %q", s)
+	}
+	b.shot("campaign-3-applications-unlinked")
 	b.open("/reviews", "main h1")
 	b.run("open the queue", chromedp.Click(chromedp.CSS(`a[href="/reviews/`+rid+`"]`)))
 	b.waitPage("queue", "p === '/reviews/"+rid+"'")

@@ -6,14 +6,12 @@ package org
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"context"
-	"qinggong/internal/web"
-	"strconv"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-)
+import "qinggong/internal/web"
+import "strconv"
+import "context"
 
 func bulkFormPage(p web.Page, errors map[string]string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {

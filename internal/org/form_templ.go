@@ -6,13 +6,11 @@ package org
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"qinggong/internal/auth"
-	"qinggong/internal/web"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-)
+import "qinggong/internal/web"
+import "qinggong/internal/auth"
 
 // formData is what the organization form shows: the values typed so far
 // and the field messages of the last attempt.

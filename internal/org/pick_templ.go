@@ -6,12 +6,10 @@ package org
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"qinggong/internal/web"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-)
+import "qinggong/internal/web"
 
 // pickLabel is what a picker's box shows for a chosen organization.
 func pickLabel(o *Org) string { return o.Name + "（" + o.Code + "）" }

@@ -6,15 +6,13 @@ package org
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"context"
-	"qinggong/internal/auth"
-	"qinggong/internal/web"
-	"strconv"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-)
+import "qinggong/internal/web"
+import "qinggong/internal/auth"
+import "strconv"
+import "context"
 
 func orgURL(id int64, suffix string) templ.SafeURL {
 	return templ.SafeURL("/orgs/" + strconv.FormatInt(id, 10) + suffix)
