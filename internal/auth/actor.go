@@ -38,6 +38,8 @@ type Actor struct {
 	Version string
 	// PeopleVersion is the people registry's (db.PeopleVersionSQL), likewise.
 	PeopleVersion string
+	// CampaignVersion is the selection engine's (db.CampaignVersionSQL).
+	CampaignVersion string
 }
 
 // Scope is the set of subtrees in which an actor holds a permission.

@@ -113,7 +113,7 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 		return nil, err
 	}
 	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := byID(ctx, tx, campaignID)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 // one); it is then passed up like any other.
 func (s *Service) SetMoral(ctx context.Context, by *auth.Actor, id int64, moral string) (*Nomination, error) {
 	moral = strings.TrimSpace(moral)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		n, c, err := s.held(ctx, tx, by, id)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -55,12 +56,14 @@ func campaignRoutes(r *web.Router, h *Handler) {
 }
 
 func (h *Handler) board(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	list, err := h.Campaigns.Board(ctx, auth.ActorFrom(ctx))
-	if err != nil {
-		return err
-	}
-	return web.Render(ctx, w, boardPage(web.NewPage(w, r, web.T(ctx, "campaign.board"), "nav.campaigns"), list))
+	return h.actorCached(w, r, func(buf *bytes.Buffer) error {
+		ctx := r.Context()
+		list, err := h.Campaigns.Board(ctx, auth.ActorFrom(ctx))
+		if err != nil {
+			return err
+		}
+		return boardPage(web.NewPage(w, r, web.T(ctx, "campaign.board"), "nav.campaigns"), list).Render(ctx, buf)
+	})
 }
 
 func (h *Handler) newForm(w http.ResponseWriter, r *http.Request) error {

@@ -144,7 +144,7 @@ func (s *Service) Certificates(ctx context.Context, by *auth.Actor, campaignID i
 // the ledger, which is append-only.
 func (s *Service) Revoke(ctx context.Context, by *auth.Actor, certID int64, reason string) (*Certificate, error) {
 	reason = strings.TrimSpace(reason)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		x, err := certificateByID(ctx, tx, certID)
 		if err != nil {
 			return err

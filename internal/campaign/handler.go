@@ -14,6 +14,7 @@ type Handler struct {
 	Users     *auth.Service
 
 	notices pageCache // rendered public notices (notice_cache.go)
+	pages   pageCache // signed-in pages by account and versions (page_cache.go)
 }
 
 // Routes registers every campaign route with its permission. Reviewers

@@ -96,7 +96,7 @@ func cleanTiers(tiers []string) ([]string, errs.Fields) {
 // characters and given once.
 func (s *Service) SetTiers(ctx context.Context, by *auth.Actor, campaignID int64, tiers []string) error {
 	clean, f := cleanTiers(tiers)
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
+	return s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err
@@ -134,7 +134,7 @@ type candidate struct {
 func (s *Service) Name(ctx context.Context, by *auth.Actor, campaignID int64, winners []Winner) ([]Certificate, error) {
 	now := s.now().UTC()
 	var ids []int64
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err

@@ -101,7 +101,7 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 		return nil, err
 	}
 	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := byID(ctx, tx, campaignID) // the stage as of this transaction
 		if err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *Service) Forward(ctx context.Context, by *auth.Actor, id int64, opinion
 	if rank < 0 || rank > 100000 {
 		f.Add("rank", "err.invalid")
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		n, c, err := s.held(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -269,7 +269,7 @@ func (s *Service) held(ctx context.Context, q db.Q, by *auth.Actor, id int64) (*
 // used of quotas on the way up is freed.
 func (s *Service) Return(ctx context.Context, by *auth.Actor, id int64, reason string) (*Nomination, error) {
 	reason = strings.TrimSpace(reason)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		n, c, err := s.held(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -299,7 +299,7 @@ func (s *Service) Return(ctx context.Context, by *auth.Actor, id int64, reason s
 // and hold it again, to be passed upward anew.
 func (s *Service) Revise(ctx context.Context, by *auth.Actor, id int64, moral, summary string) (*Nomination, error) {
 	moral, summary = strings.TrimSpace(moral), strings.TrimSpace(summary)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		n, c, err := s.held(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -335,7 +335,7 @@ func (s *Service) Revise(ctx context.Context, by *auth.Actor, id int64, moral, s
 // Withdraw takes a nomination back: by the nominating organization while
 // it still holds it (pending or returned there).
 func (s *Service) Withdraw(ctx context.Context, by *auth.Actor, id int64, reason string) (*Nomination, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		n, c, err := s.held(ctx, tx, by, id)
 		if err != nil {
 			return err

@@ -94,7 +94,7 @@ func (s *Service) Publicize(ctx context.Context, by *auth.Actor, campaignID int6
 	} else if n > noticeMaxContact {
 		f.Add("contact", "err.too_long")
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err

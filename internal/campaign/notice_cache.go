@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"sync"
 	"time"
 
 	"qinggong/internal/db"
@@ -23,30 +21,6 @@ import (
 // or not). So the rendered page is kept per campaign and language under
 // those, read in one primary-key statement; any node serves a page only
 // under the values it was rendered from.
-
-// pageCache holds rendered pages by key; a full cache starts over.
-type pageCache struct {
-	mu    sync.Mutex
-	pages map[string][]byte
-}
-
-const pageCacheMax = 512
-
-func (c *pageCache) get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.pages[key]
-	return b, ok
-}
-
-func (c *pageCache) put(key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pages == nil || len(c.pages) >= pageCacheMax {
-		c.pages = map[string][]byte{}
-	}
-	c.pages[key] = b
-}
 
 // noticeKey is what a campaign's public notice page depends on; ok is
 // false when the campaign has no notice (the page then answers 404 the
@@ -87,12 +61,4 @@ func (h *Handler) servedCached(w http.ResponseWriter, r *http.Request, id int64,
 		h.notices.put(key, bytes.Clone(buf.Bytes()))
 	}
 	return send(w, buf.Bytes())
-}
-
-// send writes a rendered page in one write, as web.Render does.
-func send(w http.ResponseWriter, b []byte) error {
-	web.HTML(w)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, err := w.Write(b)
-	return err
 }

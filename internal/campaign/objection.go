@@ -108,7 +108,7 @@ func (s *Service) Object(ctx context.Context, campaignID int64, in ObjectionInpu
 	now := s.now().UTC()
 	today := noticeDay(now)
 	var rc Receipt
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := byID(ctx, tx, campaignID)
 		if err != nil {
 			return err
@@ -325,7 +325,7 @@ func (s *Service) DecideObjection(ctx context.Context, by *auth.Actor, objection
 	} else if n > 2000 {
 		f.Add("reason", "err.too_long")
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		o, err := objectionByID(ctx, tx, objectionID)
 		if err != nil {
 			return err

@@ -117,7 +117,7 @@ func used(ctx context.Context, q db.Q, c *Campaign, path string) (int, error) {
 // and n must cover what orgID has already given on and passed upward.
 func (s *Service) SetQuota(ctx context.Context, by *auth.Actor, campaignID, orgID int64, n int) (*Quota, error) {
 	var out *Quota
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := byID(ctx, tx, campaignID)
 		if err != nil || !s.visible(ctx, by, c) {
 			return errs.ErrNotFound

@@ -228,7 +228,7 @@ func openLoad(ctx context.Context, q db.Q, campaignID, userID int64) (int, error
 // from outside the organizer's tree is the freest of conflicts. Reviewers
 // are named until review ends (the campaign's reviewing stage).
 func (s *Service) AddReviewer(ctx context.Context, by *auth.Actor, campaignID, userID int64, load int) (*Reviewer, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err
@@ -279,7 +279,7 @@ func (s *Service) AddReviewer(ctx context.Context, by *auth.Actor, campaignID, u
 // organizes. Its assignments not yet scored go with it; what it has
 // scored or voted stays and counts: the record is never erased.
 func (s *Service) RemoveReviewer(ctx context.Context, by *auth.Actor, campaignID, userID int64) error {
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
+	return s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err

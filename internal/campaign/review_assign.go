@@ -128,7 +128,7 @@ func conflictOfInterest(c *Campaign, rv *Reviewer, e *roundEntry) bool {
 // load limit is refused on reviewer_id.
 func (s *Service) Assign(ctx context.Context, by *auth.Actor, roundID, nominationID, reviewerUserID int64) (*Assignment, error) {
 	var id int64
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		r, c, err := s.managedRound(ctx, tx, by, roundID)
 		if err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *Service) AutoAssign(ctx context.Context, by *auth.Actor, roundID int64,
 		return nil, (errs.Fields{"per_nomination": "err.invalid"}).Err()
 	}
 	out := &AutoAssignResult{}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		r, c, err := s.managedRound(ctx, tx, by, roundID)
 		if err != nil {
 			return err
@@ -347,7 +347,7 @@ func (s *Service) Assignments(ctx context.Context, by *auth.Actor, roundID int64
 // it (others get NotFound), while the round is open.
 func (s *Service) DeclareConflict(ctx context.Context, by *auth.Actor, assignmentID int64, reason string) (*Assignment, error) {
 	reason = strings.TrimSpace(reason)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		a, r, c, err := s.mine(ctx, tx, by, assignmentID)
 		if err != nil {
 			return err

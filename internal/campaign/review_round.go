@@ -69,7 +69,7 @@ func validateRound(in *RoundInput) errs.Fields {
 // before; a round that would take none is refused.
 func (s *Service) OpenRound(ctx context.Context, by *auth.Actor, campaignID int64, in RoundInput) (*Round, error) {
 	var id int64
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, campaignID)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Service) Rounds(ctx context.Context, by *auth.Actor, campaignID int64) 
 // the old and new totals) and the round be closed again; the ranking it
 // computed is dropped until then.
 func (s *Service) ReopenRound(ctx context.Context, by *auth.Actor, id int64) (*Round, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		r, c, err := s.managedRound(ctx, tx, by, id)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -267,27 +268,31 @@ func (h *Handler) roundResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// One authorization read for the round and its campaign; the balance
-	// only when the campaign asks for one.
-	rd, c, p, err := h.Campaigns.RankingView(ctx, a, id, rankCursor(r.URL.Query()), 100)
-	if err != nil {
-		return err
-	}
-	var bal []SectorBalance
-	if len(c.Sectors) > 0 {
-		passed, err := h.Campaigns.passedIn(ctx, id)
+	// A ranking changes only with a campaign write (closing or reopening
+	// the round among them), so its pages are kept per account (page_cache.go).
+	return h.actorCached(w, r, func(buf *bytes.Buffer) error {
+		// One authorization read for the round and its campaign; the balance
+		// only when the campaign asks for one.
+		rd, c, p, err := h.Campaigns.RankingView(ctx, a, id, rankCursor(r.URL.Query()), 100)
 		if err != nil {
 			return err
 		}
-		if bal, err = h.Campaigns.Balance(ctx, c, passed); err != nil {
-			return err
+		var bal []SectorBalance
+		if len(c.Sectors) > 0 {
+			passed, err := h.Campaigns.passedIn(ctx, id)
+			if err != nil {
+				return err
+			}
+			if bal, err = h.Campaigns.Balance(ctx, c, passed); err != nil {
+				return err
+			}
 		}
-	}
-	next := ""
-	if p.Next != nil {
-		next = "/rounds/" + id64(id) + "/results?rank=" + itoa(p.Next.Rank) + "&after=" + id64(p.Next.NominationID)
-	}
-	return web.Render(ctx, w, resultsPage(web.NewPage(w, r, rd.Name, "nav.campaigns"), c, rd, p, next, bal))
+		next := ""
+		if p.Next != nil {
+			next = "/rounds/" + id64(id) + "/results?rank=" + itoa(p.Next.Rank) + "&after=" + id64(p.Next.NominationID)
+		}
+		return resultsPage(web.NewPage(w, r, rd.Name, "nav.campaigns"), c, rd, p, next, bal).Render(ctx, buf)
+	})
 }
 
 // renderQueue shows a reviewer's queue; errors belong to one assignment.

@@ -91,6 +91,16 @@ func (s *Service) visible(ctx context.Context, by *auth.Actor, c *Campaign) bool
 	return by.Scope(auth.CampaignNominate).All
 }
 
+// inTx runs fn in a transaction that moves the campaign version at its
+// commit: every write of the engine goes through it, so a cached board or
+// ranking page is never served after a change it does not show.
+func (s *Service) inTx(ctx context.Context, fn func(*db.Tx) error) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		db.BumpCampaignVersion(tx)
+		return fn(tx)
+	})
+}
+
 // managed returns a campaign the actor organizes (CampaignManage on the
 // organizer); otherwise NotFound.
 func (s *Service) managed(ctx context.Context, q db.Q, by *auth.Actor, id int64) (*Campaign, error) {
@@ -123,7 +133,7 @@ func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Campai
 	tiers, form, dates, sectors := jsonOr(in.Tiers, "[]"), jsonOr(in.Form, "[]"), jsonOr(in.Dates, "{}"), jsonOr(in.Sectors, "[]")
 	var id int64
 	now := s.now().UTC()
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.inTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaigns (title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind,
 			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers, form, dates, sectors)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id`,
@@ -208,7 +218,7 @@ func (s *Service) validate(ctx context.Context, by *auth.Actor, in *Input) errs.
 // time), audited. Nominations still pending below the organizer when
 // nominating ends stay where they are: they were not passed up in time.
 func (s *Service) Advance(ctx context.Context, by *auth.Actor, id int64, to string) (*Campaign, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := s.managed(ctx, tx, by, id)
 		if err != nil {
 			return err

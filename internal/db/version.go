@@ -37,3 +37,15 @@ func bumpCounter(ctx context.Context, tx *Tx, key string) error {
 		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`, key)
 	return err
 }
+
+// The campaign version is a third counter, for caches of the selection
+// engine's organizer pages (the board, a closed round's ranking). Every
+// transaction of the campaign engine bumps it at its commit; the pages it
+// guards are read far more often than campaigns change, and a counter of
+// its own keeps review traffic from emptying the other caches.
+const CampaignVersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'campaign_version'), '0')`
+
+// BumpCampaignVersion invalidates every cache of campaign pages on every
+// node once tx commits (written just before the commit, as the people
+// version is).
+func BumpCampaignVersion(tx *Tx) { tx.bumpAtCommit("campaign_version") }

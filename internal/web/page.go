@@ -18,6 +18,13 @@ func SetFlash(w http.ResponseWriter, kind, key string) {
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + key), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
+// HasFlash reports whether a message waits for the next page, which makes
+// that page differ from the same page without one.
+func HasFlash(r *http.Request) bool {
+	_, err := r.Cookie(flashCookie)
+	return err == nil
+}
+
 // NewPage starts a page: it takes the pending flash message, if any.
 func NewPage(w http.ResponseWriter, r *http.Request, title, nav string) Page {
 	p := Page{Title: title, Nav: nav, Path: r.URL.RequestURI()}
