@@ -17,13 +17,20 @@ import (
 // takes, while the round is open; a member with a conflict of interest
 // with the nomination may not. Ballots are counted only when the round
 // closes (CloseRound): nobody sees a count before.
+//
+// The ballot is secret. review_ballots records that a member has voted on
+// a nomination (so there is one ballot each), and review_tallies only how
+// many voted yes and no; the audit record says who voted on what, not
+// how. Nothing written links a member to a vote, so not even the
+// organizers, nor anyone reading the database, can tell how a member
+// voted — only the member's own screen says "voted".
 
 // Vote casts the actor's ballot on a nomination of a round; the actor
 // must sit on the campaign's panel (others get NotFound). A second
 // ballot on the same nomination is refused (err.ballot_twice), as is a
 // ballot once the round has closed (err.ballot_closed).
 func (s *Service) Vote(ctx context.Context, by *auth.Actor, roundID, nominationID int64, yes bool) error {
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
+	return s.inTx(ctx, func(tx *db.Tx) error {
 		r, c, rv, err := s.panelRound(ctx, tx, by, roundID)
 		if err != nil {
 			return err
@@ -59,39 +66,43 @@ func (s *Service) Vote(ctx context.Context, by *auth.Actor, roundID, nominationI
 		if !errors.Is(err, db.ErrNoRows) {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO review_ballots (round_id, nomination_id, voter_id, yes, at) VALUES ($1, $2, $3, $4, $5)`,
-			r.ID, nominationID, rv.UserID, yes, s.now().UTC())
+		_, err = tx.ExecContext(ctx, `INSERT INTO review_ballots (round_id, nomination_id, voter_id, at) VALUES ($1, $2, $3, $4)`,
+			r.ID, nominationID, rv.UserID, s.now().UTC())
 		if db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.ballot_twice")
 		}
 		if err != nil {
 			return err
 		}
-		vote := "no"
+		yesVotes, noVotes := 0, 1
 		if yes {
-			vote = "yes"
+			yesVotes, noVotes = 1, 0
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO review_tallies (round_id, nomination_id, yes_votes, no_votes) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (round_id, nomination_id) DO UPDATE SET yes_votes = review_tallies.yes_votes + $3,
+			no_votes = review_tallies.no_votes + $4`, r.ID, nominationID, yesVotes, noVotes); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "review.ballot", ObjectType: "nomination", ObjectID: nominationID, OrgID: c.OrgID,
-			Summary: fmt.Sprintf("round=%d vote=%s", r.ID, vote)})
+			Summary: fmt.Sprintf("round=%d", r.ID)})
 	})
 }
 
-// Ballots returns the actor's own ballots in a round (nomination ID →
-// yes), to a member of the campaign's panel; never anyone else's, nor a
-// count.
-func (s *Service) Ballots(ctx context.Context, by *auth.Actor, roundID int64) (map[int64]bool, error) {
+// Voted returns the nominations of a round the actor has cast a ballot
+// on, to a member of the campaign's panel: that they voted, not how
+// (that is kept nowhere), and never anyone else's.
+func (s *Service) Voted(ctx context.Context, by *auth.Actor, roundID int64) (map[int64]bool, error) {
 	r, _, rv, err := s.panelRound(ctx, s.db.R(), by, roundID)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64]bool{}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT nomination_id, yes FROM review_ballots WHERE round_id = $1 AND voter_id = $2`,
+	rows, err := s.db.R().QueryContext(ctx, `SELECT nomination_id FROM review_ballots WHERE round_id = $1 AND voter_id = $2`,
 		r.ID, rv.UserID)
 	err = eachRow(rows, err, func(sc *sql.Rows) error {
 		var id int64
-		var yes bool
-		err := sc.Scan(&id, &yes)
-		out[id] = yes
+		err := sc.Scan(&id)
+		out[id] = true
 		return err
 	})
 	return out, err

@@ -1,6 +1,8 @@
 package campaign_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"qinggong/internal/auth"
@@ -51,9 +53,33 @@ func TestBallot(t *testing.T) {
 		if after := f.reviewRows(t); after != before {
 			t.Fatalf("refused ballots wrote: %s → %s", before, after)
 		}
-		mine, err := f.campaigns.Ballots(f.ctx, rv.e2, r.ID)
-		if err != nil || len(mine) != 2 || !mine[rv.n[0].ID] || mine[rv.n[1].ID] {
-			t.Fatalf("e2's ballots = %v, %v", mine, err)
+		mine, err := f.campaigns.Voted(f.ctx, rv.e2, r.ID)
+		if err != nil || len(mine) != 2 || !mine[rv.n[0].ID] || !mine[rv.n[1].ID] {
+			t.Fatalf("e2 voted on %v, %v", mine, err)
+		}
+		// Secret: nothing written says how a member voted. The ballots
+		// keep who voted on what; the tallies only the counts; the audit
+		// neither a vote nor a count.
+		if n := f.count(t, `SELECT count(*) FROM audit WHERE action = 'review.ballot' AND (summary LIKE '%yes%' OR summary LIKE '%no%')`); n != 0 {
+			t.Errorf("%d audit records tell a vote", n)
+		}
+		if n := f.count(t, `SELECT count(*) FROM review_tallies WHERE round_id = `+strconv.FormatInt(r.ID, 10)+` AND yes_votes + no_votes > 0`); n != 4 {
+			t.Errorf("%d tallies, want 4", n)
+		}
+		if problems, err := campaign.CheckReviews(f.ctx, f.d.R()); err != nil || len(problems) != 0 {
+			t.Fatalf("check = %v, %v", problems, err)
+		}
+		// A vote added behind the service's back is more votes than ballots.
+		if _, err := f.d.W().ExecContext(f.ctx, `UPDATE review_tallies SET yes_votes = yes_votes + 1 WHERE round_id = $1 AND nomination_id = $2`,
+			r.ID, rv.n[3].ID); err != nil {
+			t.Fatal(err)
+		}
+		if problems, _ := campaign.CheckReviews(f.ctx, f.d.R()); len(problems) != 1 || !strings.Contains(problems[0], "2 votes counted, 1 ballots cast") {
+			t.Fatalf("check after the edit = %v", problems)
+		}
+		if _, err := f.d.W().ExecContext(f.ctx, `UPDATE review_tallies SET yes_votes = yes_votes - 1 WHERE round_id = $1 AND nomination_id = $2`,
+			r.ID, rv.n[3].ID); err != nil {
+			t.Fatal(err)
 		}
 		// No count before the close.
 		if res, err := f.campaigns.Results(f.ctx, f.city, r.ID); err != nil || len(res) != 0 {

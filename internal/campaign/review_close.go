@@ -24,7 +24,7 @@ import (
 // computed in memory: 5,000 nominations with 15,000 reviews close well
 // within a second on SQLite.
 func (s *Service) CloseRound(ctx context.Context, by *auth.Actor, id int64) (*Round, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		r, c, err := s.managedRound(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -123,8 +123,7 @@ func rankRound(ctx context.Context, q db.Q, r *Round) ([]RoundResult, int, error
 	results := Aggregate(r.Method, ids, reviews)
 	if r.Ballot {
 		votes := map[int64][2]int{}
-		rows, err := q.QueryContext(ctx, `SELECT nomination_id, sum(CASE WHEN yes THEN 1 ELSE 0 END), sum(CASE WHEN yes THEN 0 ELSE 1 END)
-			FROM review_ballots WHERE round_id = $1 GROUP BY nomination_id`, r.ID)
+		rows, err := q.QueryContext(ctx, `SELECT nomination_id, yes_votes, no_votes FROM review_tallies WHERE round_id = $1`, r.ID)
 		if err := eachRow(rows, err, func(sc *sql.Rows) error {
 			var id int64
 			var v [2]int

@@ -121,7 +121,7 @@ func (f *fixture) reviewRows(t *testing.T) string {
 	t.Helper()
 	out := ""
 	for _, tbl := range []string{"campaign_reviewers", "review_rounds", "review_criteria", "review_entries", "review_assignments",
-		"review_scores", "review_ballots", "review_results", "audit"} {
+		"review_scores", "review_ballots", "review_tallies", "review_results", "audit"} {
 		out += fmt.Sprintf("%s=%d ", tbl, f.count(t, `SELECT count(*) FROM `+tbl))
 	}
 	return out

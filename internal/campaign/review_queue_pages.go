@@ -42,16 +42,16 @@ func (h *Handler) renderQueue(w http.ResponseWriter, r *http.Request, failed int
 	if err != nil {
 		return err
 	}
-	var ballots map[int64]bool
+	var voted map[int64]bool
 	if q.Round.Ballot {
-		if ballots, err = h.Campaigns.Ballots(ctx, a, id); err != nil {
+		if voted, err = h.Campaigns.Voted(ctx, a, id); err != nil {
 			return err
 		}
 	}
 	if errors != nil {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
-	d := queueData{C: c, Q: q, Failed: failed, Errors: errors, Ballots: ballots, Form: r.PostForm}
+	d := queueData{C: c, Q: q, Failed: failed, Errors: errors, Voted: voted, Form: r.PostForm}
 	return web.Render(ctx, w, queuePage(web.NewPage(w, r, q.Round.Name, "nav.reviews"), d))
 }
 
@@ -60,7 +60,7 @@ type queueData struct {
 	Q       *ReviewQueue
 	Failed  int64 // the assignment whose form came back with errors
 	Errors  map[string]string
-	Ballots map[int64]bool
+	Voted   map[int64]bool // nominations the reviewer has cast a ballot on
 	Form    url.Values // what was typed into the failed form
 }
 

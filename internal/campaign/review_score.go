@@ -168,7 +168,7 @@ func currentScores(ctx context.Context, q db.Q, a *Assignment) (*Review, error) 
 func (s *Service) Submit(ctx context.Context, by *auth.Actor, assignmentID int64, scores map[int64]int, comment string) (*Review, error) {
 	comment = strings.TrimSpace(comment)
 	var out *Review
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		a, r, c, err := s.mine(ctx, tx, by, assignmentID)
 		if err != nil {
 			return err
@@ -347,6 +347,23 @@ func CheckReviews(ctx context.Context, q db.Q) ([]string, error) {
 		case got != want:
 			out = append(out, fmt.Sprintf("review %d: scores %s, the audit log says %s", id, got, want))
 		}
+	}
+	// A secret ballot's tally cannot be checked vote by vote, only its
+	// size: as many votes counted as members recorded voting.
+	rows, err = q.QueryContext(ctx, `SELECT t.round_id, t.nomination_id, t.yes_votes + t.no_votes,
+		(SELECT count(*) FROM review_ballots b WHERE b.round_id = t.round_id AND b.nomination_id = t.nomination_id)
+		FROM review_tallies t ORDER BY t.round_id, t.nomination_id`)
+	if err := eachRow(rows, err, func(sc *sql.Rows) error {
+		var round, nom, counted, cast int64
+		if err := sc.Scan(&round, &nom, &counted, &cast); err != nil {
+			return err
+		}
+		if counted != cast {
+			out = append(out, fmt.Sprintf("round %d, nomination %d: %d votes counted, %d ballots cast", round, nom, counted, cast))
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
