@@ -154,7 +154,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	for _, name := range fixtureOrgs {
 		// Each campaign asks for a file, so the file route has one to serve.
 		c, err := e.App.Campaigns.Create(ctx, boot, campaign.Input{Title: "矩阵评选" + name, OrgID: e.Orgs[name].ID,
-			NomineeKind: campaign.NomineePerson, Winners: 10, Form: []campaign.FormField{{Key: "proof", Label: "证明", Kind: campaign.FieldFile}}})
+			NomineeKind: campaign.NomineePerson, Winners: 10, Referral: true, Form: []campaign.FormField{{Key: "proof", Label: "证明", Kind: campaign.FieldFile}}})
 		if err != nil {
 			t.Fatalf("matrix campaign %s: %v", name, err)
 		}
@@ -557,9 +557,11 @@ func campaignExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 		})
 	allowed := false
 	switch {
-	case strings.HasSuffix(rt.Pattern, "/apply"):
+	case strings.HasSuffix(rt.Pattern, "/apply"), strings.HasSuffix(rt.Pattern, "/refer"):
 		// Applications are a young worker's own: no actor's login is
 		// linked to a record, which is answered alike for every campaign.
+		// Referrals are open to any login in every campaign taking them
+		// (the matrix's all do): the nominee is named in the form.
 		allowed = true
 	case kind == "nomination" && rt.Method == "GET":
 		allowed = a.Can(auth.OrgRead, objPath) || a.Can(auth.CampaignNominate, objPath) || a.Can(auth.CampaignManage, "/1/")

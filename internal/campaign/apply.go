@@ -91,13 +91,11 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 		return nil, errs.E(errs.Conflict, "err.campaign_not_nominating")
 	}
 	var f errs.Fields
-	nominee := Nominee{ID: p.ID, Name: p.Name, OrgID: p.OrgID, OrgPath: p.OrgPath, Record: p}
-	reasons := PersonKind{}.Check(nominee, c.Rules, c.CreatedAt)
-	more, err := recordReasons(ctx, s.db.R(), c, p.ID, s.now())
+	reasons, err := s.personReasons(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range append(reasons, more...) {
+	for _, r := range reasons {
 		if _, dup := f[r.Field]; !dup {
 			f.Add(r.Field, r.Key)
 		}
@@ -112,8 +110,25 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	return s.putForward(ctx, by, c.ID, p, in.Summary, answers, files, "apply", "")
+}
+
+// personReasons are why p may not be nominated in c, by its rules and
+// records; none when p may.
+func (s *Service) personReasons(ctx context.Context, c *Campaign, p *person.Person) ([]Reason, error) {
+	nominee := Nominee{ID: p.ID, Name: p.Name, OrgID: p.OrgID, OrgPath: p.OrgPath, Record: p}
+	reasons := PersonKind{}.Check(nominee, c.Rules, c.CreatedAt)
+	more, err := recordReasons(ctx, s.db.R(), c, p.ID, s.now())
+	return append(reasons, more...), err
+}
+
+// putForward writes a nomination of person p that its organization is to
+// hold, pending its moral assessment: an application (action "apply") or
+// a referral ("refer", with the referrer's relation as the step's opinion).
+func (s *Service) putForward(ctx context.Context, by *auth.Actor, campaignID int64, p *person.Person, summary string,
+	answers map[string]string, files map[string]Attachment, action, opinion string) (*Nomination, error) {
 	var id int64
-	err = s.inTx(ctx, func(tx *db.Tx) error {
+	err := s.inTx(ctx, func(tx *db.Tx) error {
 		c, err := byID(ctx, tx, campaignID)
 		if err != nil {
 			return err
@@ -129,7 +144,7 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 		err = tx.QueryRowContext(ctx, `INSERT INTO nominations (campaign_id, nominee_kind, nominee_id, nominee_name, origin_id,
 			origin_path, holder_id, holder_path, status, moral, summary, created_by, created_at, updated_at, answers, sector)
 			VALUES ($1, $2, $3, $4, $5, $6, $5, $6, $7, '', $8, $9, $10, $10, $11, $12) RETURNING id`,
-			c.ID, NomineePerson, p.ID, p.Name, p.OrgID, p.OrgPath, NomPending, in.Summary, by.UserID, now, jsonOr(answers, "{}"), sector).Scan(&id)
+			c.ID, NomineePerson, p.ID, p.Name, p.OrgID, p.OrgPath, NomPending, summary, by.UserID, now, jsonOr(answers, "{}"), sector).Scan(&id)
 		if db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.applied_twice")
 		}
@@ -142,7 +157,7 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, campaignID int64, i
 		if err := bump(ctx, tx, c.ID, "", NomPending); err != nil {
 			return err
 		}
-		return s.step(ctx, tx, by, c, id, "apply", p.OrgID, "", 0)
+		return s.step(ctx, tx, by, c, id, action, p.OrgID, opinion, 0)
 	})
 	if err != nil {
 		return nil, err

@@ -14,15 +14,28 @@ import (
 
 func (h *Handler) openings(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	list, err := h.Campaigns.Openings(ctx, auth.ActorFrom(ctx))
-	if errs.KindOf(err) == errs.Conflict { // not linked to a record
-		list, err = nil, nil
-		web.SetFlash(w, "error", "err.self_not_linked")
+	d := openingsData{Linked: true}
+	var err error
+	d.Apply, err = h.Campaigns.Openings(ctx, auth.ActorFrom(ctx))
+	if errs.KindOf(err) == errs.Conflict { // not linked to a record: may still refer others
+		d.Apply, d.Linked, err = nil, false, nil
 	}
 	if err != nil {
 		return err
 	}
-	return web.Render(ctx, w, openingsPage(web.NewPage(w, r, web.T(ctx, "campaign.openings"), "nav.applications"), list))
+	if d.Refer, err = h.Campaigns.ReferralOpenings(ctx); err != nil {
+		return err
+	}
+	return web.Render(ctx, w, openingsPage(web.NewPage(w, r, web.T(ctx, "campaign.openings"), "nav.applications"), d))
+}
+
+// openingsData is what the openings page shows: the campaigns the actor
+// may apply to (none when their login is linked to no record) and those
+// taking referrals of others.
+type openingsData struct {
+	Apply  []Campaign
+	Linked bool
+	Refer  []Campaign
 }
 
 // applyData is what the application form shows.
@@ -112,4 +125,85 @@ func (h *Handler) apiApply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.JSON(w, http.StatusCreated, n)
+}
+
+// referData is what the referral form shows.
+type referData struct {
+	C      *Campaign
+	In     ReferInput
+	Errors map[string]string
+}
+
+func (h *Handler) referForm(w http.ResponseWriter, r *http.Request) error {
+	return h.renderRefer(w, r, ReferInput{}, nil)
+}
+
+func (h *Handler) renderRefer(w http.ResponseWriter, r *http.Request, in ReferInput, errors map[string]string) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := byID(ctx, h.Campaigns.db.R(), id)
+	if err != nil {
+		return err
+	}
+	if !c.Referral || c.NomineeKind != NomineePerson || c.Stage != StageNominating {
+		return errs.ErrNotFound
+	}
+	if errors != nil {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	in.IDNumber = "" // never echoed back into the page
+	return web.Render(ctx, w, referPage(web.NewPage(w, r, c.Title, "nav.applications"), referData{C: c, In: in, Errors: errors}))
+}
+
+func (h *Handler) refer(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	nin, err := readNominationForm(w, r)
+	if err != nil {
+		return err
+	}
+	in := ReferInput{Name: r.PostFormValue("name"), IDNumber: r.PostFormValue("id_number"), Relation: r.PostFormValue("relation"),
+		Summary: nin.Summary, Answers: nin.Answers, Files: nin.Files}
+	if _, err := h.Campaigns.Refer(ctx, auth.ActorFrom(ctx), id, in); err != nil {
+		if fields := web.FieldErrors(err); fields != nil {
+			return h.renderRefer(w, r, in, fields)
+		}
+		if e, ok := errs.As(err); ok && (e.Kind == errs.Conflict || e.Kind == errs.TooMany) {
+			return h.renderRefer(w, r, in, map[string]string{"form": e.Msg})
+		}
+		return err
+	}
+	return web.Redirect(w, r, "/applications", "campaign.referred")
+}
+
+func (h *Handler) apiReferralOpenings(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Campaigns.ReferralOpenings(r.Context())
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"items": list})
+}
+
+func (h *Handler) apiRefer(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in ReferInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	n, err := h.Campaigns.Refer(ctx, auth.ActorFrom(ctx), id, in)
+	if err != nil {
+		return err
+	}
+	// The referrer sees that it was received, not the record it found.
+	return web.JSON(w, http.StatusCreated, map[string]any{"id": n.ID, "campaign_id": n.CampaignID, "status": n.Status})
 }

@@ -49,7 +49,8 @@ type Campaign struct {
 	Winners     int      `json:"winners"`
 	Total       int      `json:"total"` // nominations the organizer receives at most (its own quota)
 	SelfApply   bool     `json:"self_apply"`
-	Tiers       []string `json:"tiers"` // the honour's tiers, highest first; empty: one unnamed tier
+	Referral    bool     `json:"referral"` // takes nominations by others (举荐)
+	Tiers       []string `json:"tiers"`    // the honour's tiers, highest first; empty: one unnamed tier
 	// Form is the campaign's own nomination form; Dates the day each stage
 	// is planned to end (stage → YYYY-MM-DD); Sectors the sector (界别)
 	// balance asked of the shortlist and the winners.
@@ -92,6 +93,7 @@ type Input struct {
 	Winners     int    `json:"winners"`
 	Total       int    `json:"total"`
 	SelfApply   bool   `json:"self_apply"`
+	Referral    bool   `json:"referral"` // signed-in accounts may put others forward (举荐)
 	// Tiers are the honour's tiers, highest first (一等奖, 二等奖 …); none
 	// is one unnamed tier. SetTiers changes them until naming.
 	Tiers   []string          `json:"tiers,omitempty"`

@@ -34,6 +34,8 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Get("/applications", auth.Authenticated, h.openings)
 	r.Get("/campaigns/{id}/apply", auth.Authenticated, h.applyForm)
 	r.Post("/campaigns/{id}/apply", auth.Authenticated, h.apply)
+	r.Get("/campaigns/{id}/refer", auth.Authenticated, h.referForm)
+	r.Post("/campaigns/{id}/refer", auth.Authenticated, h.refer)
 	r.Get("/nominations/{id}", auth.CampaignNominate, h.nomination)
 	r.Get("/nominations/{id}/files/{field}", auth.CampaignNominate, h.nominationFile)
 	r.Post("/nominations/{id}/{action}", auth.CampaignNominate, h.nominationAct)
@@ -51,6 +53,8 @@ func campaignRoutes(r *web.Router, h *Handler) {
 	r.Put("/api/v1/campaigns/{id}/tiers", auth.CampaignManage, h.apiSetTiers)
 	r.Get("/api/v1/applications", auth.Authenticated, h.apiOpenings)
 	r.Post("/api/v1/campaigns/{id}/apply", auth.Authenticated, h.apiApply)
+	r.Get("/api/v1/referrals", auth.Authenticated, h.apiReferralOpenings)
+	r.Post("/api/v1/campaigns/{id}/refer", auth.Authenticated, h.apiRefer)
 	r.Get("/api/v1/nominations/{id}", auth.CampaignNominate, h.apiNomination)
 	r.Post("/api/v1/nominations/{id}/{action}", auth.CampaignNominate, h.apiNominationAct)
 }
@@ -93,7 +97,7 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, f formData)
 
 // input is the template as a draft campaign's form values.
 func (t Template) input(title string) Input {
-	return Input{Title: title, Kind: t.Kind, NomineeKind: t.NomineeKind, Rules: t.Rules, Winners: t.Winners, SelfApply: t.SelfApply,
+	return Input{Title: title, Kind: t.Kind, NomineeKind: t.NomineeKind, Rules: t.Rules, Winners: t.Winners, SelfApply: t.SelfApply, Referral: t.Referral,
 		ScopeKind: "org"}
 }
 
@@ -156,7 +160,8 @@ func readForm(r *http.Request) (formData, errs.Fields) {
 	}
 	f := formData{OrgCode: strings.TrimSpace(r.PostFormValue("org_code")), ScopeCode: strings.TrimSpace(r.PostFormValue("scope_code"))}
 	f.In = Input{Title: r.PostFormValue("title"), Kind: r.PostFormValue("kind"), NomineeKind: r.PostFormValue("nominee_kind"),
-		ScopeKind: "org", Winners: num("winners"), Total: num("total"), SelfApply: r.PostFormValue("self_apply") == "on"}
+		ScopeKind: "org", Winners: num("winners"), Total: num("total"), SelfApply: r.PostFormValue("self_apply") == "on",
+		Referral: r.PostFormValue("referral") == "on"}
 	f.In.Rules = Rules{AgeMax: num("rules.age_max"), AgeOn: strings.TrimSpace(r.PostFormValue("rules.age_on")),
 		SkillLevel: num("rules.skill_level"), MoralMin: num("rules.moral_min"), HeldKind: r.PostFormValue("rules.held_kind"),
 		HeldYears: num("rules.held_years"), CleanRecord: r.PostFormValue("rules.clean_record") == "on"}

@@ -56,12 +56,12 @@ func (h *Handler) renderQueue(w http.ResponseWriter, r *http.Request, failed int
 }
 
 type queueData struct {
-	C       *Campaign
-	Q       *ReviewQueue
-	Failed  int64 // the assignment whose form came back with errors
-	Errors  map[string]string
-	Voted   map[int64]bool // nominations the reviewer has cast a ballot on
-	Form    url.Values // what was typed into the failed form
+	C      *Campaign
+	Q      *ReviewQueue
+	Failed int64 // the assignment whose form came back with errors
+	Errors map[string]string
+	Voted  map[int64]bool // nominations the reviewer has cast a ballot on
+	Form   url.Values     // what was typed into the failed form
 }
 
 func (h *Handler) assignmentRound(r *http.Request, id int64) (int64, error) {

@@ -15,6 +15,7 @@ import (
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
+	"qinggong/internal/web"
 )
 
 // Service runs campaigns. Every method takes the acting user; campaigns
@@ -25,6 +26,8 @@ type Service struct {
 	orgs  *org.Service
 	kinds map[string]Kind
 	now   func() time.Time
+
+	referLimit *web.IPLimiter // referral attempts per account (refer.go)
 }
 
 // New returns a Service with no nominee kinds; Register adds them (the
@@ -33,16 +36,16 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, now func() time.Time) *Servi
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, audit: a, orgs: orgs, kinds: map[string]Kind{}, now: now}
+	return &Service{db: d, audit: a, orgs: orgs, kinds: map[string]Kind{}, now: now, referLimit: newReferLimiter(now)}
 }
 
-const campaignColumns = `id, title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind, rules, winners, total, self_apply,
+const campaignColumns = `id, title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind, rules, winners, total, self_apply, referral,
 	tiers, form, dates, sectors, stage, created_at, updated_at`
 
 func scanCampaign(sc interface{ Scan(...any) error }, c *Campaign) error {
 	var rules, tiers, form, dates, sectors string
 	if err := sc.Scan(&c.ID, &c.Title, &c.Kind, &c.OrgID, &c.OrgPath, &c.ScopeKind, &c.ScopeID, &c.NomineeKind, &rules,
-		&c.Winners, &c.Total, &c.SelfApply, &tiers, &form, &dates, &sectors, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Winners, &c.Total, &c.SelfApply, &c.Referral, &tiers, &form, &dates, &sectors, &c.Stage, &c.CreatedAt, &c.UpdatedAt); err != nil {
 		return err
 	}
 	for _, x := range []struct {
@@ -135,10 +138,10 @@ func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Campai
 	now := s.now().UTC()
 	err = s.inTx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaigns (title, kind, org_id, org_path, scope_kind, scope_id, nominee_kind,
-			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers, form, dates, sectors)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id`,
+			rules, winners, total, self_apply, stage, created_by, created_at, updated_at, tiers, form, dates, sectors, referral)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18, $19) RETURNING id`,
 			in.Title, in.Kind, o.ID, o.Path, in.ScopeKind, in.ScopeID, in.NomineeKind, string(rules), in.Winners, in.Total,
-			in.SelfApply, StageDraft, by.UserID, now, tiers, form, dates, sectors).Scan(&id); err != nil {
+			in.SelfApply, StageDraft, by.UserID, now, tiers, form, dates, sectors, in.Referral).Scan(&id); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "campaign.create", ObjectType: "campaign", ObjectID: id, OrgID: o.ID,

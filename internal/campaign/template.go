@@ -13,6 +13,7 @@ type Template struct {
 	Winners     int      `json:"winners"`
 	Tiers       []string `json:"tiers,omitempty"` // catalog keys of the honour's tiers, highest first
 	SelfApply   bool     `json:"self_apply"`
+	Referral    bool     `json:"referral"`
 	QuotaBy     string   `json:"quota_by,omitempty"` // the level quotas are usually given to: district, unit
 }
 
@@ -20,7 +21,7 @@ type Template struct {
 // that bring teams and projects will retarget the team and project ones to
 // their kinds; until then those nominate the organization that runs them.
 var Templates = []Template{
-	{Kind: "top_technician", TitleKey: "campaign.tpl.top_technician", NomineeKind: NomineePerson, Winners: 10,
+	{Kind: "top_technician", TitleKey: "campaign.tpl.top_technician", NomineeKind: NomineePerson, Winners: 10, Referral: true,
 		Rules: Rules{AgeMax: 35, SkillLevel: 2, MoralMin: 50, SummaryHint: "campaign.hint.skills"}, QuotaBy: "district"},
 	{Kind: "job_expert", TitleKey: "campaign.tpl.job_expert", NomineeKind: NomineePerson, Winners: 100,
 		Rules: Rules{AgeMax: 35, HeldKind: "job_expert_district", HeldYears: 1, CleanRecord: true}, QuotaBy: "district"},
@@ -32,9 +33,9 @@ var Templates = []Template{
 	{Kind: "rail_builder", TitleKey: "campaign.tpl.rail_builder", NomineeKind: NomineePerson, Winners: 10,
 		Rules: Rules{AgeMax: 35, MoralMin: 50}, QuotaBy: "unit"},
 	{Kind: "quality_project", TitleKey: "campaign.tpl.quality_project", NomineeKind: NomineeOrg, Winners: 20, QuotaBy: "district"},
-	{Kind: "venture_star", TitleKey: "campaign.tpl.venture_star", NomineeKind: NomineePerson, Winners: 10, SelfApply: true,
+	{Kind: "venture_star", TitleKey: "campaign.tpl.venture_star", NomineeKind: NomineePerson, Winners: 10, SelfApply: true, Referral: true,
 		Rules: Rules{AgeMax: 40, SummaryHint: "campaign.hint.venture"}},
-	{Kind: "economy_figure", TitleKey: "campaign.tpl.economy_figure", NomineeKind: NomineePerson, Winners: 10,
+	{Kind: "economy_figure", TitleKey: "campaign.tpl.economy_figure", NomineeKind: NomineePerson, Winners: 10, Referral: true,
 		Rules: Rules{AgeMax: 40, MoralMin: 50}},
 	{Kind: "expo_elite", TitleKey: "campaign.tpl.expo_elite", NomineeKind: NomineePerson, Winners: 20,
 		Rules: Rules{AgeMax: 35, MoralMin: 50}, QuotaBy: "unit"},

@@ -11,7 +11,9 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/campaign"
 	"qinggong/internal/db"
+	"qinggong/internal/errs"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 )
 
 // The demo's selections, one at each stage the work plan's process runs
@@ -33,6 +35,7 @@ type campaignRun struct {
 	ctx       context.Context
 	d         *db.DB
 	svc       *campaign.Service
+	registry  *person.Service
 	clock     *demoClock
 	by        *auth.Actor
 	root      *org.Org
@@ -51,7 +54,7 @@ func loadCampaigns(ctx context.Context, s Services, root *org.Org, seed int64, t
 	svc := campaign.New(s.DB, s.Audit, s.Orgs, clock.now)
 	svc.Register(campaign.PersonKind{People: s.People})
 	svc.Register(campaign.OrgKind{Orgs: s.Orgs})
-	run := &campaignRun{ctx: ctx, d: s.DB, svc: svc, clock: clock, root: root, today: today,
+	run := &campaignRun{ctx: ctx, d: s.DB, svc: svc, registry: s.People, clock: clock, root: root, today: today,
 		r:  rand.New(rand.NewPCG(uint64(seed), 0xCA4A1)),
 		by: &auth.Actor{UserID: 0, Login: "demo", OrgID: root.ID, Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}}
 	for _, login := range reviewerLogins {
@@ -356,7 +359,7 @@ func (r *campaignRun) nominating() error {
 	t, _ := campaign.TemplateOf("top_technician")
 	day := func(d int) string { return r.today.AddDate(0, 0, d).Format(time.DateOnly) }
 	c, err := r.create(campaign.Input{Title: fmt.Sprintf("第%s届上海十大杰出青年技师", "二"), Kind: t.Kind, NomineeKind: t.NomineeKind,
-		Rules: t.Rules, Winners: t.Winners,
+		Rules: t.Rules, Winners: t.Winners, Referral: t.Referral,
 		Dates: map[string]string{campaign.StageNominating: day(15), campaign.StageChecking: day(25), campaign.StageReviewing: day(45),
 			campaign.StagePublicity: day(55), campaign.StageNaming: day(70)},
 		Sectors: []campaign.SectorTarget{{Sector: "soe", Min: 3}, {Sector: "private", Min: 2}},
@@ -393,6 +396,34 @@ func (r *campaignRun) nominating() error {
 				return err
 			}
 		}
+	}
+	return r.refer(c, len(cands))
+}
+
+// refer has an expert of the city's mentor corps put forward a young
+// technician no organization has nominated yet (举荐): the referral waits
+// at the technician's branch for its moral assessment.
+func (r *campaignRun) refer(c *campaign.Campaign, skip int) error {
+	more, err := r.people(skip+6, 35, 2, 4)
+	if err != nil || len(more) <= skip {
+		return err
+	}
+	for _, x := range more[skip:] {
+		p, err := r.registry.Get(r.ctx, r.by, x.id)
+		if err != nil {
+			return err
+		}
+		known, err := r.registry.Reveal(r.ctx, r.by, x.id)
+		if err != nil {
+			return err
+		}
+		_, err = r.svc.Refer(r.ctx, r.reviewers[0], c.ID, campaign.ReferInput{Name: p.Name, IDNumber: known.IDNumber, Relation: "技能大师工作室导师",
+			Summary: "在本单位技能大师工作室跟随学习三年，独立完成数控加工工艺改进 5 项，去年获全市数控车工职业技能竞赛第二名。",
+			Answers: map[string]string{"contest": "上海市数控车工职业技能竞赛第二名", "trade": "数控车工"}})
+		if errs.KindOf(err) == errs.Conflict {
+			continue // already nominated by their organization
+		}
+		return err
 	}
 	return nil
 }

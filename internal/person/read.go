@@ -3,12 +3,14 @@ package person
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"qinggong/internal/activity"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
+	"qinggong/internal/pii"
 )
 
 // Reads of one person: the record, its identifiers, skills and timeline.
@@ -107,4 +109,27 @@ func (s *Service) identifiers(ctx context.Context, id int64) (string, string, er
 	}
 	phone, err := s.seal.Open(fieldPhone, phoneSealed)
 	return number, phone, err
+}
+
+// Identify returns the person, still on the registry (not left), whose
+// ID-card number and name are both the ones given. It is for a caller
+// who may not browse the registry, such as a colleague putting someone
+// forward for an honour (举荐): a match proves only that the caller knew
+// both already, and every mismatch is the same NotFound, so it tells
+// nothing about anyone the caller could not name.
+func (s *Service) Identify(ctx context.Context, name, idNumber string) (*Person, error) {
+	num := strings.ToUpper(pii.Number(strings.TrimSpace(idNumber)))
+	name = strings.TrimSpace(name)
+	if num == "" || name == "" {
+		return nil, errs.ErrNotFound
+	}
+	var p Person
+	err := scanPerson(s.db.R().QueryRowContext(ctx, `SELECT `+columns+` FROM people WHERE id_hash = $1`, s.IDIndex(num)), &p)
+	if errors.Is(err, db.ErrNoRows) || (err == nil && (p.Name != name || p.Status == Left)) {
+		return nil, errs.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
