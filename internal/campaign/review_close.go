@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
@@ -65,6 +66,11 @@ func (s *Service) CloseRound(ctx context.Context, by *auth.Actor, id int64) (*Ro
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The round's results arrive all at once; the ranking's plan should
+	// see them (PostgreSQL). A failure here costs speed, not correctness.
+	if err := s.db.AnalyzeTable(ctx, "review_results"); err != nil {
+		slog.WarnContext(ctx, "analyze review_results", "err", err)
 	}
 	return s.withEntries(ctx, s.db.R(), id)
 }

@@ -96,6 +96,20 @@ func (d *DB) Analyze(ctx context.Context) error {
 	return d.noStat4(ctx)
 }
 
+// AnalyzeTable refreshes PostgreSQL's statistics of one table after a
+// write that changed its size a lot at once (a round's results, say):
+// autovacuum would catch up in a minute or so, or never where it is off,
+// and until then plans made for the old size run (a merge join over every
+// row instead of an index range). SQLite keeps only averages (noStat4),
+// which a batch does not make misleading, so there it does nothing.
+func (d *DB) AnalyzeTable(ctx context.Context, table string) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	_, err := d.write.ExecContext(ctx, "ANALYZE "+table)
+	return err
+}
+
 // noStat4 deletes SQLite's sampled statistics (sqlite_stat4; modernc's
 // SQLite is built with them) and reloads the rest. With samples, a
 // prepared statement whose plan might depend on a bound value is parsed
