@@ -32,6 +32,9 @@ const (
 	CampaignManage   Permission = "campaign.manage"   // organize selections: create, set quotas, move stages
 	CampaignNominate Permission = "campaign.nominate" // nominate and pass nominations upward in scope
 
+	EventManage   Permission = "event.manage"   // organize events in scope: create, publish, run check-in
+	EventRegister Permission = "event.register" // register people in scope for events
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -53,9 +56,10 @@ const (
 // matrix test derives every expected answer from this table.
 var rolePerms = map[Role][]Permission{
 	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite, UserCreate,
-		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate},
+		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate,
+		EventManage, EventRegister},
 	Cadre: {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite,
-		CampaignNominate},
+		CampaignNominate, EventManage, EventRegister},
 	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead},
 	SysAdmin: {AccountAdmin, UserRead, UserCreate},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite, UserCreate},
@@ -87,8 +91,8 @@ func (r Role) Has(p Permission) bool {
 // Permissions lists every permission a route may declare.
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
-		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate, AccountAdmin,
-		SecurityAdmin, AuditRead}
+		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate, EventManage, EventRegister,
+		AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

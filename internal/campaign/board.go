@@ -54,7 +54,7 @@ func (s *Service) Board(ctx context.Context, by *auth.Actor) ([]Summary, error) 
 		for i := range n {
 			tail = append(tail, &n[i])
 		}
-		if err := scanCampaign(scanTail{rows, tail}, &x.Campaign); err != nil {
+		if err := scanCampaign(db.ScanTail(rows, tail...), &x.Campaign); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -94,26 +94,9 @@ var boardQuery = func() string {
 	for i, st := range boardStatuses {
 		counts[i] = `(SELECT n FROM campaign_counts k WHERE k.campaign_id = c.id AND k.status = '` + st + `')`
 	}
-	return `SELECT ` + prefixed("c.", campaignColumns) + `, o.name, ` + strings.Join(counts, ", ") + `
+	return `SELECT ` + db.Qualify("c.", campaignColumns) + `, o.name, ` + strings.Join(counts, ", ") + `
 		FROM campaigns c JOIN orgs o ON o.id = c.org_id ORDER BY c.id DESC`
 }()
-
-// scanTail scans a campaign row followed by more columns.
-type scanTail struct {
-	sc   interface{ Scan(...any) error }
-	tail []any
-}
-
-func (t scanTail) Scan(dest ...any) error { return t.sc.Scan(append(dest, t.tail...)...) }
-
-// prefixed qualifies a column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		parts[i] = alias + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
-}
 
 // Listed is a nomination as lists show it, with its organizations' names.
 type Listed struct {
@@ -168,7 +151,7 @@ func (s *Service) Nominations(ctx context.Context, by *auth.Actor, campaignID in
 	if f.After > 0 {
 		where = append(where, "n.id < "+a.Add(f.After))
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+prefixed("n.", nominationColumns)+`, oo.name, ho.name FROM nominations n
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+db.Qualify("n.", nominationColumns)+`, oo.name, ho.name FROM nominations n
 		JOIN orgs oo ON oo.id = n.origin_id JOIN orgs ho ON ho.id = n.holder_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY n.id DESC LIMIT `+a.Add(f.Limit+1), a.List()...)
 	if err != nil {

@@ -134,3 +134,34 @@ func (d *DB) noStat4(ctx context.Context) error {
 	d.read.SetMaxIdleConns(readConns)
 	return nil
 }
+
+// Qualify prefixes each column of a comma-separated list with a table
+// alias ("r." + "id, name" → "r.id, r.name"), so one list of a table's
+// columns serves both plain and joined queries.
+func Qualify(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Capture is a scanner that only collects the destinations it is given,
+// so a row scanner written for one table can lend its destinations to a
+// joined query (see ScanTail).
+type Capture struct{ Dest []any }
+
+func (c *Capture) Scan(dest ...any) error { c.Dest = dest; return nil }
+
+// ScanTail is a scanner that scans into the destinations it is called
+// with followed by tail: a joined row read by two tables' scanners.
+func ScanTail(sc interface{ Scan(...any) error }, tail ...any) interface{ Scan(...any) error } {
+	return scanTail{sc, tail}
+}
+
+type scanTail struct {
+	sc   interface{ Scan(...any) error }
+	tail []any
+}
+
+func (t scanTail) Scan(dest ...any) error { return t.sc.Scan(append(dest, t.tail...)...) }

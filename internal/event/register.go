@@ -1,0 +1,305 @@
+package event
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"qinggong/internal/activity"
+	"qinggong/internal/audit"
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/errs"
+	"qinggong/internal/person"
+)
+
+// Registration runs in one transaction per request whose first write
+// takes the event's row (arrivals + 1): on PostgreSQL that row lock
+// queues concurrent registrations for the same event, on SQLite the
+// single writer does; either way the order in which transactions get the
+// row is the arrival order, and the kept count they read under it decides
+// seat or waitlist. So 600 people registering in the same second for 500
+// seats get exactly 500 seats and a waitlist of 100 in arrival order,
+// with no retry and no counting query.
+
+// Activity kinds the engine writes.
+const (
+	ActivityRegistered = "event.registered"
+	ActivityAttended   = "event.attended"
+)
+
+// Register puts a person down for an event: personID 0 is the actor's own
+// record (self-service); another person needs EventRegister on their
+// organization (a cadre registering their people). Within capacity it is a
+// seat, beyond it a place on the waitlist.
+func (s *Service) Register(ctx context.Context, by *auth.Actor, eventID, personID int64) (*Registration, error) {
+	e, err := byID(ctx, s.db.R(), eventID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.registrant(ctx, by, personID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.inAudience(ctx, e, p.OrgPath)
+	if err != nil {
+		return nil, err
+	}
+	// An event the actor may not see is missing; one they may see but the
+	// person may not attend says so.
+	if e.Status != StatusPublished {
+		if !by.Can(auth.EventManage, e.OrgPath) && !in {
+			return nil, errs.ErrNotFound
+		}
+		return nil, errs.E(errs.Conflict, "err.event_not_open")
+	}
+	if !in {
+		return nil, errs.E(errs.Conflict, "err.event_audience_person")
+	}
+	now := s.now()
+	if now.Before(e.RegOpens) || !now.Before(e.RegCloses) {
+		return nil, errs.E(errs.Conflict, "err.event_window_closed")
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var arrival, registered, capacity int
+		var status string
+		err := tx.QueryRowContext(ctx, `UPDATE events SET arrivals = arrivals + 1 WHERE id = $1
+			RETURNING arrivals, registered, capacity, status`, e.ID).Scan(&arrival, &registered, &capacity, &status)
+		if err != nil {
+			return err
+		}
+		if status != StatusPublished {
+			return errs.E(errs.Conflict, "err.event_not_open")
+		}
+		var old Registration
+		err = scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
+			WHERE event_id = $1 AND person_id = $2`, e.ID, p.ID), &old)
+		switch {
+		case err == nil && old.Status != Cancelled:
+			return errs.E(errs.Conflict, "err.event_registered_twice")
+		case err != nil && !errors.Is(err, db.ErrNoRows):
+			return err
+		}
+		st, counter := Waitlisted, "waitlisted"
+		if capacity == 0 || registered < capacity {
+			st, counter = Registered, "registered"
+		}
+		at := now.UTC()
+		if old.ID != 0 { // registering again after cancelling: back in the queue
+			id = old.ID
+			_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = $1, arrival = $2, by_user = $3, registered_at = $4,
+				promoted_at = NULL, cancelled_at = NULL WHERE id = $5`, st, arrival, by.UserID, at, id)
+		} else {
+			err = tx.QueryRowContext(ctx, `INSERT INTO registrations (event_id, person_id, status, arrival, code, by_user, registered_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, e.ID, p.ID, st, arrival, personalCode(), by.UserID, at).Scan(&id)
+		}
+		if db.IsUniqueViolation(err) {
+			return errs.E(errs.Conflict, "err.event_registered_twice")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET `+counter+` = `+counter+` + 1 WHERE id = $1`, e.ID); err != nil {
+			return err
+		}
+		if st == Registered {
+			if err := s.ledger(ctx, tx, p.ID, p.OrgID, ActivityRegistered, e.ID, at); err != nil {
+				return err
+			}
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "event.register", ObjectType: "event", ObjectID: e.ID, OrgID: p.OrgID,
+			Summary: fmt.Sprintf("person=%d status=%s arrival=%d", p.ID, st, arrival)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return registrationByID(ctx, s.db.R(), id)
+}
+
+// registrant is the person a registration is for: the actor's own record
+// when personID is 0, otherwise a person in the actor's EventRegister
+// scope (NotFound outside it, as everywhere).
+func (s *Service) registrant(ctx context.Context, by *auth.Actor, personID int64) (*person.Person, error) {
+	if personID == 0 {
+		return s.people.Self(ctx, by)
+	}
+	p, err := s.people.Get(ctx, by, personID)
+	if err != nil {
+		return nil, err
+	}
+	if !by.Can(auth.EventRegister, p.OrgPath) {
+		return nil, errs.ErrNotFound
+	}
+	return p, nil
+}
+
+// CancelRegistration gives a seat or waitlist place up: by the person, by
+// whoever may register them, or by the event's organizer. A seat freed
+// goes at once to the first on the waitlist.
+func (s *Service) CancelRegistration(ctx context.Context, by *auth.Actor, id int64) (*Registration, error) {
+	r, err := registrationByID(ctx, s.db.R(), id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := byID(ctx, s.db.R(), r.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.mayAct(ctx, by, e, r.PersonID); err != nil || !ok {
+		return nil, errs.ErrNotFound
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The event's row first, as Register takes it: cancellations and
+		// registrations of one event queue in one order.
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = $1 WHERE id = $2`, s.now().UTC(), e.ID); err != nil {
+			return err
+		}
+		var cur Registration
+		if err := scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations WHERE id = $1`, id), &cur); err != nil {
+			return err
+		}
+		if cur.Status == Cancelled {
+			return errs.E(errs.Conflict, "err.event_cancelled_twice")
+		}
+		at := s.now().UTC()
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = $1, cancelled_at = $2 WHERE id = $3`, Cancelled, at, id); err != nil {
+			return err
+		}
+		counter := "waitlisted"
+		if cur.Status == Registered {
+			counter = "registered"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET `+counter+` = `+counter+` - 1 WHERE id = $1`, e.ID); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, tx, audit.Entry{Action: "event.unregister", ObjectType: "event", ObjectID: e.ID, OrgID: e.OrgID,
+			Summary: fmt.Sprintf("person=%d was=%s", cur.PersonID, cur.Status)}); err != nil {
+			return err
+		}
+		if cur.Status == Registered {
+			return s.promote(ctx, tx, e.ID, at)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return registrationByID(ctx, s.db.R(), id)
+}
+
+// promote gives free seats to the waitlist in arrival order.
+func (s *Service) promote(ctx context.Context, tx *db.Tx, eventID int64, at time.Time) error {
+	var capacity, registered int
+	if err := tx.QueryRowContext(ctx, `SELECT capacity, registered FROM events WHERE id = $1`, eventID).Scan(&capacity, &registered); err != nil {
+		return err
+	}
+	for capacity == 0 || registered < capacity {
+		var id, personID, orgID int64
+		err := tx.QueryRowContext(ctx, `SELECT r.id, r.person_id, p.org_id FROM registrations r JOIN people p ON p.id = r.person_id
+			WHERE r.event_id = $1 AND r.status = $2 ORDER BY r.arrival LIMIT 1`, eventID, Waitlisted).Scan(&id, &personID, &orgID)
+		if errors.Is(err, db.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = $1, promoted_at = $2 WHERE id = $3`, Registered, at, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET registered = registered + 1, waitlisted = waitlisted - 1 WHERE id = $1`, eventID); err != nil {
+			return err
+		}
+		if err := s.ledger(ctx, tx, personID, orgID, ActivityRegistered, eventID, at); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, tx, audit.Entry{Action: "event.promote", ObjectType: "event", ObjectID: eventID, OrgID: orgID,
+			Summary: fmt.Sprintf("person=%d", personID)}); err != nil {
+			return err
+		}
+		registered++
+	}
+	return nil
+}
+
+// mayAct reports whether the actor may act on a person's registration for
+// e: the person themself, whoever may register them, or e's organizer.
+func (s *Service) mayAct(ctx context.Context, by *auth.Actor, e *Event, personID int64) (bool, error) {
+	if by.Can(auth.EventManage, e.OrgPath) {
+		return true, nil
+	}
+	if me, err := s.people.Self(ctx, by); err == nil && me.ID == personID {
+		return true, nil
+	}
+	p, err := s.people.Get(ctx, by, personID)
+	if errs.KindOf(err) == errs.NotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return by.Can(auth.EventRegister, p.OrgPath), nil
+}
+
+// ledger writes one activity entry of a person, attributed to their
+// organization (so a unit's coverage counts its own people's attendance).
+func (s *Service) ledger(ctx context.Context, tx *db.Tx, personID, orgID int64, kind string, eventID int64, at time.Time) error {
+	_, err := activity.Add(ctx, tx, activity.Entry{OrgID: orgID, PersonID: personID, Kind: kind, RefType: "event", RefID: eventID,
+		OccurredAt: at, Amount: 1})
+	return err
+}
+
+func registrationByID(ctx context.Context, q db.Q, id int64) (*Registration, error) {
+	var r Registration
+	err := scanRegistration(q.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations WHERE id = $1`, id), &r)
+	if errors.Is(err, db.ErrNoRows) {
+		return nil, errs.ErrNotFound
+	}
+	return &r, err
+}
+
+// personalCode is a registration's code for the organizer to scan: 80
+// random bits, unguessable, shown only to the person.
+func personalCode() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// Mine is one of the actor's own registrations with its event.
+type Mine struct {
+	Registration
+	Event Event `json:"event"`
+}
+
+// MyEvents lists the actor's own registrations, newest event first,
+// cancelled ones left out; a login linked to no record gets
+// person.ErrNotLinked.
+func (s *Service) MyEvents(ctx context.Context, by *auth.Actor) ([]Mine, error) {
+	p, err := s.people.Self(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+db.Qualify("r.", registrationColumns)+`, `+db.Qualify("e.", eventColumns)+`
+		FROM registrations r JOIN events e ON e.id = r.event_id
+		WHERE r.person_id = $1 AND r.status <> $2 ORDER BY r.event_id DESC LIMIT 200`, p.ID, Cancelled)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Mine{}
+	for rows.Next() {
+		var m Mine
+		var ev db.Capture
+		scanEvent(&ev, &m.Event) // collects the event's destinations
+		if err := scanRegistration(db.ScanTail(rows, ev.Dest...), &m.Registration); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
