@@ -17,6 +17,7 @@ import (
 	"qinggong/internal/campaign"
 	"qinggong/internal/config"
 	"qinggong/internal/db"
+	"qinggong/internal/event"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/pii"
@@ -33,6 +34,7 @@ type App struct {
 	People    *person.Service
 	Cadres    *cadre.Service
 	Campaigns *campaign.Service
+	Events    *event.Service
 	Router    *web.Router
 	Log       *slog.Logger
 }
@@ -95,6 +97,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Campaigns = campaign.New(d, a.Audit, a.Orgs, opt.Now)
 	a.Campaigns.Register(campaign.PersonKind{People: a.People})
 	a.Campaigns.Register(campaign.OrgKind{Orgs: a.Orgs})
+	a.Events = event.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
@@ -104,6 +107,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	person.Routes(a.Router, &person.Handler{People: a.People, Orgs: a.Orgs, Users: a.Users, Cadres: a.Cadres})
 	cadre.Routes(a.Router, &cadre.Handler{Cadres: a.Cadres, Orgs: a.Orgs})
 	campaign.Routes(a.Router, &campaign.Handler{Campaigns: a.Campaigns, Orgs: a.Orgs, Users: a.Users})
+	event.Routes(a.Router, &event.Handler{Events: a.Events})
 	web.APIDocRoute(a.Router)
 	return a
 }

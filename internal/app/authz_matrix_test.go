@@ -21,6 +21,7 @@ import (
 	"qinggong/internal/cadre"
 	"qinggong/internal/campaign"
 	"qinggong/internal/db/dbtest"
+	"qinggong/internal/event"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/web"
@@ -77,9 +78,13 @@ type matrixEnv struct {
 	// is none of the actors; a campaign on notice with one objection; a
 	// certificate of that campaign's nominee.
 	rounds, assignments, notices, objections, certs map[string]int64
-	actors                                          map[string]*auth.Actor
-	clients                                         map[string]*apptest.Client
-	dirty                                           bool
+	// events: org name → a published event organized there, open for
+	// registration, its one session within check-in hours, and a seat of
+	// that org's person (regs).
+	events, sessions, regs map[string]int64
+	actors                 map[string]*auth.Actor
+	clients                map[string]*apptest.Client
+	dirty                  bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -90,7 +95,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
 		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
-		certs: map[string]int64{}}
+		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -173,6 +178,23 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	}
 	for _, name := range reviewOrgs {
 		m.reviewTargets(t, boot, name)
+	}
+	for _, name := range fixtureOrgs {
+		now := time.Now()
+		ev, err := e.App.Events.Create(ctx, boot, event.Input{OrgID: e.Orgs[name].ID, Kind: "seminar", Title: "矩阵活动" + name, Place: "会议室",
+			Capacity: 10, RegOpens: now.Add(-time.Hour), RegCloses: now.Add(time.Hour), RegRequired: true,
+			Sessions: []event.SessionInput{{Starts: now.Add(30 * time.Minute), Ends: now.Add(2 * time.Hour)}}})
+		if err == nil {
+			ev, err = e.App.Events.Publish(ctx, boot, ev.ID)
+		}
+		if err != nil {
+			t.Fatalf("matrix event %s: %v", name, err)
+		}
+		r, err := e.App.Events.Register(ctx, boot, ev.ID, m.people[name])
+		if err != nil {
+			t.Fatalf("matrix registration %s: %v", name, err)
+		}
+		m.events[name], m.sessions[name], m.regs[name] = ev.ID, ev.Sessions[0].ID, r.ID
 	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
@@ -359,6 +381,12 @@ func objectKind(pattern string) string {
 		return "code"
 	case strings.HasPrefix(s, "/nominations/{"):
 		return "nomination"
+	case strings.HasPrefix(s, "/events/{"):
+		return "event"
+	case strings.HasPrefix(s, "/sessions/{"):
+		return "session"
+	case strings.HasPrefix(s, "/registrations/{"):
+		return "registration"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -368,7 +396,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
@@ -434,6 +462,11 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "nomination":
 		if !missing {
 			objID, objPath = m.noms[tgt], m.e.Orgs[tgt].Path
+		}
+	case "event", "session", "registration":
+		if !missing {
+			ids := map[string]map[string]int64{"event": m.events, "session": m.sessions, "registration": m.regs}
+			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
 		if !missing {
@@ -518,6 +551,8 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expMissing // another user's token or import: only its owner sees it
 	case kind == "campaign" || kind == "nomination":
 		return campaignExpect(rt, a, kind, objPath)
+	case kind == "event" || kind == "session" || kind == "registration":
+		return eventExpect(rt, a, kind, objPath)
 	case kind == "assignment" || (kind == "round" && rt.Perm == auth.Authenticated):
 		// Reviewers are named per campaign and no actor is on a panel: a
 		// queue, a ballot or an assignment is nobody's here but the
@@ -573,6 +608,31 @@ func campaignExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 		allowed = a.Can(auth.CampaignManage, objPath)
 	default:
 		allowed = sees
+	}
+	if allowed {
+		return expAllowed
+	}
+	return expMissing
+}
+
+// eventExpect is the policy of the event engine's objects (each event,
+// its session and its seat belong to one fixture organization). An event
+// is read by its organizers and readers of its organizer, and run by
+// event.manage there; a seat is given up by the event's organizer or by
+// whoever may register its person. Registering oneself and checking in
+// use the caller's own record: no actor's login is linked to one, which
+// is answered alike for every event and session.
+func eventExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
+	allowed := false
+	switch {
+	case strings.HasSuffix(rt.Pattern, "/registrations"), strings.HasSuffix(rt.Pattern, "/checkin"):
+		allowed = true
+	case kind == "registration":
+		allowed = a.Can(auth.EventManage, objPath) || (a.Can(auth.PersonRead, objPath) && a.Can(auth.EventRegister, objPath))
+	case rt.Perm == auth.EventManage:
+		allowed = a.Can(auth.EventManage, objPath)
+	default:
+		allowed = a.Can(auth.EventManage, objPath) || a.Can(auth.OrgRead, objPath)
 	}
 	if allowed {
 		return expAllowed

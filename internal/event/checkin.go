@@ -93,11 +93,11 @@ func (s *Service) SessionCode(ctx context.Context, by *auth.Actor, sessionID int
 // CheckInByCode checks the actor in to a session with the code from the
 // organizer's screen.
 func (s *Service) CheckInByCode(ctx context.Context, by *auth.Actor, sessionID int64, code string) (*CheckIn, error) {
-	p, err := s.people.Self(ctx, by)
+	x, secret, e, err := sessionOf(ctx, s.db.R(), sessionID)
 	if err != nil {
 		return nil, err
 	}
-	x, secret, e, err := sessionOf(ctx, s.db.R(), sessionID)
+	p, err := s.people.Self(ctx, by)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ const (
 // organization (a cadre registering their people). Within capacity it is a
 // seat, beyond it a place on the waitlist.
 func (s *Service) Register(ctx context.Context, by *auth.Actor, eventID, personID int64) (*Registration, error) {
+	// The event first: a missing one is missing for anyone.
 	e, err := byID(ctx, s.db.R(), eventID)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,162 @@
+package event
+
+import (
+	"net/http"
+	"strconv"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/web"
+)
+
+// Handler serves the event engine's API (and, later, its pages).
+type Handler struct {
+	Events *Service
+}
+
+// Routes registers every event route with its permission. Routes that
+// serve attendees need only a login: the service finds the person by the
+// login's own record, never by an ID the client sends.
+func Routes(r *web.Router, h *Handler) {
+	r.Get("/api/v1/events", auth.OrgRead, h.apiList)
+	r.Post("/api/v1/events", auth.EventManage, h.apiCreate)
+	r.Get("/api/v1/events/{id}", auth.Authenticated, h.apiGet)
+	r.Post("/api/v1/events/{id}/publish", auth.EventManage, h.apiPublish)
+	r.Post("/api/v1/events/{id}/cancel", auth.EventManage, h.apiCancel)
+	r.Post("/api/v1/events/{id}/registrations", auth.Authenticated, h.apiRegister)
+	r.Post("/api/v1/registrations/{id}/cancel", auth.Authenticated, h.apiUnregister)
+	r.Get("/api/v1/me/events", auth.Authenticated, h.apiMine)
+	r.Get("/api/v1/sessions/{id}/code", auth.EventManage, h.apiCode)
+	r.Post("/api/v1/sessions/{id}/checkin", auth.Authenticated, h.apiCheckIn)
+	r.Get("/api/v1/sessions/{id}/attendance", auth.EventManage, h.apiAttendance)
+	r.Post("/api/v1/sessions/{id}/attendance", auth.EventManage, h.apiMark)
+}
+
+func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := Filter{Status: q.Get("status")}
+	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	p, err := h.Events.List(ctx, auth.ActorFrom(ctx), f)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, p)
+}
+
+func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	e, err := h.Events.Create(ctx, auth.ActorFrom(ctx), in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, e)
+}
+
+// withID runs fn with the {id} of the path and answers its value as JSON.
+func withID[T any](w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (T, error)) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := fn(id)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, status, v)
+}
+
+func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Get(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiPublish(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Publish(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiCancel(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Cancel(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiRegister(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in struct {
+		PersonID int64 `json:"person_id"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	return withID(w, r, http.StatusCreated, func(id int64) (*Registration, error) {
+		return h.Events.Register(ctx, auth.ActorFrom(ctx), id, in.PersonID)
+	})
+}
+
+func (h *Handler) apiUnregister(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Registration, error) {
+		return h.Events.CancelRegistration(ctx, auth.ActorFrom(ctx), id)
+	})
+}
+
+func (h *Handler) apiMine(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	list, err := h.Events.MyEvents(ctx, auth.ActorFrom(ctx))
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"items": list})
+}
+
+func (h *Handler) apiCode(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	w.Header().Set("Cache-Control", "no-store")
+	return withID(w, r, http.StatusOK, func(id int64) (*Code, error) { return h.Events.SessionCode(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiCheckIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	return withID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
+		return h.Events.CheckInByCode(ctx, auth.ActorFrom(ctx), id, in.Code)
+	})
+}
+
+func (h *Handler) apiAttendance(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (map[string]any, error) {
+		list, err := h.Events.Attendance(ctx, auth.ActorFrom(ctx), id)
+		return map[string]any{"items": list}, err
+	})
+}
+
+// apiMark records attendance by the organizer: a person (person_id, with
+// walk_in for one without a seat) or a scanned personal code.
+func (h *Handler) apiMark(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in struct {
+		PersonID     int64  `json:"person_id"`
+		WalkIn       bool   `json:"walk_in"`
+		PersonalCode string `json:"personal_code"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	return withID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
+		if in.PersonalCode != "" {
+			return h.Events.Scan(ctx, auth.ActorFrom(ctx), id, in.PersonalCode)
+		}
+		return h.Events.Mark(ctx, auth.ActorFrom(ctx), id, in.PersonID, in.WalkIn)
+	})
+}
