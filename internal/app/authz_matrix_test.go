@@ -383,7 +383,7 @@ func objectKind(pattern string) string {
 		return "nomination"
 	case strings.HasPrefix(s, "/events/{"):
 		return "event"
-	case strings.HasPrefix(s, "/sessions/{"):
+	case strings.HasPrefix(s, "/sessions/{"), strings.HasPrefix(s, "/checkin/{"):
 		return "session"
 	case strings.HasPrefix(s, "/registrations/{"):
 		return "registration"
@@ -625,14 +625,20 @@ func campaignExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 func eventExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 	allowed := false
 	switch {
-	case strings.HasSuffix(rt.Pattern, "/registrations"), strings.HasSuffix(rt.Pattern, "/checkin"):
+	case strings.HasSuffix(rt.Pattern, "/registrations"), strings.HasSuffix(rt.Pattern, "/register"),
+		strings.HasSuffix(rt.Pattern, "/checkin"), strings.HasPrefix(rt.Pattern, "/checkin/"):
 		allowed = true
 	case kind == "registration":
 		allowed = a.Can(auth.EventManage, objPath) || (a.Can(auth.PersonRead, objPath) && a.Can(auth.EventRegister, objPath))
 	case rt.Perm == auth.EventManage:
 		allowed = a.Can(auth.EventManage, objPath)
 	default:
-		allowed = a.Can(auth.EventManage, objPath) || a.Can(auth.OrgRead, objPath)
+		// Reading an event, or registering someone for it: also cadres whose
+		// people are in its audience (the fixture's: the organizer's subtree).
+		allowed = a.Can(auth.EventManage, objPath) || a.Can(auth.OrgRead, objPath) ||
+			slices.ContainsFunc(a.Scope(auth.EventRegister).Prefixes, func(p string) bool {
+				return strings.HasPrefix(p, objPath) || strings.HasPrefix(objPath, p)
+			}) || a.Scope(auth.EventRegister).All
 	}
 	if allowed {
 		return expAllowed

@@ -17,6 +17,7 @@ type Handler struct {
 // serve attendees need only a login: the service finds the person by the
 // login's own record, never by an ID the client sends.
 func Routes(r *web.Router, h *Handler) {
+	pageRoutes(r, h)
 	r.Get("/api/v1/events", auth.OrgRead, h.apiList)
 	r.Post("/api/v1/events", auth.EventManage, h.apiCreate)
 	r.Get("/api/v1/events/{id}", auth.Authenticated, h.apiGet)

@@ -304,3 +304,17 @@ func (s *Service) MyEvents(ctx context.Context, by *auth.Actor) ([]Mine, error) 
 	}
 	return out, rows.Err()
 }
+
+// registrationOf is a person's registration for an event, or nil.
+func (s *Service) registrationOf(ctx context.Context, eventID, personID int64) (*Registration, error) {
+	var r Registration
+	err := scanRegistration(s.db.R().QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
+		WHERE event_id = $1 AND person_id = $2`, eventID, personID), &r)
+	if errors.Is(err, db.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

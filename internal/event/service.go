@@ -274,8 +274,9 @@ func (s *Service) managed(ctx context.Context, q db.Q, by *auth.Actor, id int64)
 }
 
 // Get returns an event with its sessions to whoever may see it: its
-// organizers and readers of its organizer, and — once published — anyone
-// in its audience.
+// organizers and readers of its organizer; once out of draft, cadres who
+// may register people of its audience; and once published, anyone in its
+// audience.
 func (s *Service) Get(ctx context.Context, by *auth.Actor, id int64) (*Event, error) {
 	e, err := s.load(ctx, s.db.R(), id)
 	if err != nil {
@@ -283,6 +284,11 @@ func (s *Service) Get(ctx context.Context, by *auth.Actor, id int64) (*Event, er
 	}
 	if by.Can(auth.EventManage, e.OrgPath) || by.Can(auth.OrgRead, e.OrgPath) {
 		return e, nil
+	}
+	if e.Status != StatusDraft {
+		if ok, err := s.registersFor(ctx, by, e); err != nil || ok {
+			return e, err
+		}
 	}
 	if e.Status == StatusPublished {
 		if p, err := s.people.Self(ctx, by); err == nil {
@@ -292,6 +298,37 @@ func (s *Service) Get(ctx context.Context, by *auth.Actor, id int64) (*Event, er
 		}
 	}
 	return nil, errs.ErrNotFound
+}
+
+// registersFor reports whether the actor may register someone of e's
+// audience: its EventRegister scope shares organizations with it.
+func (s *Service) registersFor(ctx context.Context, by *auth.Actor, e *Event) (bool, error) {
+	sc := by.Scope(auth.EventRegister)
+	if sc.All || (e.AudienceKind == AudiencePublic && len(sc.Prefixes) > 0) {
+		return true, nil
+	}
+	var paths []string
+	switch e.AudienceKind {
+	case AudienceOrg:
+		var p string
+		if err := s.db.R().QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, e.AudienceID).Scan(&p); err != nil {
+			return false, err
+		}
+		paths = []string{p}
+	case AudienceRegion:
+		var err error
+		if paths, err = s.orgs.RegionMemberPaths(ctx, e.AudienceID); err != nil {
+			return false, err
+		}
+	}
+	for _, a := range paths {
+		for _, p := range sc.Prefixes {
+			if strings.HasPrefix(a, p) || strings.HasPrefix(p, a) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // inAudience reports whether a person of the organization at path may

@@ -34,7 +34,7 @@ type pillar struct {
 }
 
 var pillars = []pillar{
-	{"pillar.career", []navEntry{{Key: "nav.career"}, {Key: "nav.skills"}, {Key: "nav.brand"}, {"nav.campaigns", "/campaigns", auth.CampaignNominate}, {"nav.reviews", "/reviews", auth.Authenticated}}},
+	{"pillar.career", []navEntry{{Key: "nav.career"}, {"nav.events", "/events", auth.OrgRead}, {"nav.my_events", "/my/events", auth.Authenticated}, {Key: "nav.skills"}, {Key: "nav.brand"}, {"nav.campaigns", "/campaigns", auth.CampaignNominate}, {"nav.reviews", "/reviews", auth.Authenticated}}},
 	{"pillar.service", []navEntry{{Key: "nav.venture"}}},
 	{"pillar.organization", []navEntry{{"nav.orgs", "/orgs", auth.OrgRead}, {"nav.people", "/people", auth.PersonRead}, {"nav.cadres", "/cadres", auth.CadreRead}, {Key: "nav.evaluation"}, {Key: "nav.association"}}},
 	{"pillar.mechanism", []navEntry{{"nav.regions", "/regions", auth.RegionRead}, {Key: "nav.wiki"}, {Key: "nav.brand_project"}, {Key: "nav.dashboard"}}},
