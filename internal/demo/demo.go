@@ -74,7 +74,7 @@ type Account struct {
 // Result is what Load made: the organizations created (the root excluded),
 // the regions, the accounts and the people registered.
 type Result struct {
-	Orgs, Regions, People, Cadres, Campaigns int
+	Orgs, Regions, People, Cadres, Campaigns, Events int
 	Accounts                                 []Account
 }
 
@@ -173,6 +173,9 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 			today = time.Now()
 		}
 		if res.Campaigns, err = loadCampaigns(ctx, s, root, opt.Seed, today); err != nil {
+			return res, err
+		}
+		if res.Events, err = loadEvents(ctx, s, root, opt.Seed, today); err != nil {
 			return res, err
 		}
 		if err := d.Analyze(ctx); err != nil {
