@@ -75,7 +75,7 @@ type Account struct {
 // the regions, the accounts and the people registered.
 type Result struct {
 	Orgs, Regions, People, Cadres, Campaigns, Events int
-	Accounts                                 []Account
+	Accounts                                         []Account
 }
 
 // ErrNotEmpty is returned when the tree holds more than the root.
