@@ -223,6 +223,27 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 	return m
 }
 
+// fresh returns an env with m's fixture that no request has touched: on
+// SQLite a clone of m's database (m itself serves no requests), elsewhere a
+// new env built the same way.
+func (m *matrixEnv) fresh(t testing.TB) *matrixEnv {
+	t.Helper()
+	e := m.e.Clone(t)
+	if e == nil {
+		return newMatrixEnv(t, m.e.App.DB.Dialect.String())
+	}
+	c := *m
+	c.e, c.actors, c.clients, c.dirty = e, map[string]*auth.Actor{}, map[string]*apptest.Client{}, false
+	for login := range m.actors {
+		a, err := e.App.Users.Actor(context.Background(), e.Users[login])
+		if err != nil {
+			t.Fatalf("actor %s: %v", login, err)
+		}
+		c.actors[login] = a
+	}
+	return &c
+}
+
 // matrixPNG is a file the attachment checks accept (a PNG by its content).
 func matrixPNG() *campaign.Attachment {
 	return &campaign.Attachment{Name: "证据.png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}
@@ -698,7 +719,8 @@ type matrixRow struct {
 // successful write may have changed, so every request sees the fixture.
 func runMatrix(t *testing.T, dbName string, keep func(web.Route) bool) []matrixRow {
 	t.Helper()
-	routes := slices.Clone(newMatrixEnv(t, dbName).e.App.Router.Routes())
+	base := newMatrixEnv(t, dbName)
+	routes := slices.Clone(base.e.App.Router.Routes())
 	var mu sync.Mutex
 	var rows []matrixRow
 	t.Run("routes", func(t *testing.T) {
@@ -708,7 +730,7 @@ func runMatrix(t *testing.T, dbName string, keep func(web.Route) bool) []matrixR
 			}
 			t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
 				t.Parallel()
-				r := matrixRoute(t, dbName, rt)
+				r := matrixRoute(t, base, rt)
 				mu.Lock()
 				rows = append(rows, r...)
 				mu.Unlock()
@@ -719,9 +741,9 @@ func runMatrix(t *testing.T, dbName string, keep func(web.Route) bool) []matrixR
 }
 
 // matrixRoute runs one route for every actor and target.
-func matrixRoute(t *testing.T, dbName string, rt web.Route) []matrixRow {
+func matrixRoute(t *testing.T, base *matrixEnv, rt web.Route) []matrixRow {
 	var rows []matrixRow
-	m := newMatrixEnv(t, dbName)
+	m := base.fresh(t)
 	{
 		kind := objectKind(rt.Pattern)
 		if kind == "unknown" {
@@ -732,7 +754,7 @@ func matrixRoute(t *testing.T, dbName string, rt web.Route) []matrixRow {
 		for _, login := range matrixActors {
 			for _, tgt := range targetsFor(kind) {
 				if m.dirty {
-					m = newMatrixEnv(t, dbName)
+					m = base.fresh(t)
 				}
 				path, objPath, err := m.fill(rt, kind, tgt)
 				if err != nil {
