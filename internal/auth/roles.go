@@ -35,6 +35,14 @@ const (
 	EventManage   Permission = "event.manage"   // organize events in scope: create, publish, run check-in
 	EventRegister Permission = "event.register" // register people in scope for events
 
+	// Career navigation and the talent pool: plans and their reviews are
+	// also a young worker's own and their mentor's, which the services
+	// check on the plan; these are the cadres' and committees'.
+	CareerRead      Permission = "career.read"      // see career plans, the talent pool and the unit views in scope
+	CareerWrite     Permission = "career.write"     // write plans for people in scope, review them, assign mentors
+	TalentRecommend Permission = "talent.recommend" // recommend people in scope to a committee above
+	TalentVet       Permission = "talent.vet"       // vet recommendations received in scope, mark typical cases
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -57,10 +65,10 @@ const (
 var rolePerms = map[Role][]Permission{
 	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite, UserCreate,
 		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate,
-		EventManage, EventRegister},
+		EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend, TalentVet},
 	Cadre: {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite,
-		CampaignNominate, EventManage, EventRegister},
-	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead},
+		CampaignNominate, EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend},
+	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead, CareerRead},
 	SysAdmin: {AccountAdmin, UserRead, UserCreate},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite, UserCreate},
 	Auditor:  {AuditRead},
@@ -92,7 +100,7 @@ func (r Role) Has(p Permission) bool {
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
 		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate, EventManage, EventRegister,
-		AccountAdmin, SecurityAdmin, AuditRead}
+		CareerRead, CareerWrite, TalentRecommend, TalentVet, AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

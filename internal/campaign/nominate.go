@@ -23,6 +23,10 @@ type NominateInput struct {
 	// Answers and Files fill the campaign's own form, by field key.
 	Answers map[string]string      `json:"answers,omitempty"`
 	Files   map[string]*Attachment `json:"files,omitempty"`
+	// Then, when set, runs inside the nomination's transaction once it is
+	// written: a module carrying its own record into a campaign (a talent
+	// recommendation) links it there, so that both commit or neither.
+	Then func(ctx context.Context, tx *db.Tx, nominationID int64) error `json:"-"`
 }
 
 const nominationColumns = `id, campaign_id, nominee_kind, nominee_id, nominee_name, origin_id, origin_path, holder_id, holder_path,
@@ -138,7 +142,13 @@ func (s *Service) Nominate(ctx context.Context, by *auth.Actor, campaignID int64
 		if err := bump(ctx, tx, c.ID, "", status); err != nil {
 			return err
 		}
-		return s.step(ctx, tx, by, c, id, "nominate", o.ID, "", 0)
+		if err := s.step(ctx, tx, by, c, id, "nominate", o.ID, "", 0); err != nil {
+			return err
+		}
+		if in.Then != nil {
+			return in.Then(ctx, tx, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
