@@ -15,12 +15,14 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/cadre"
 	"qinggong/internal/campaign"
+	"qinggong/internal/career"
 	"qinggong/internal/config"
 	"qinggong/internal/db"
 	"qinggong/internal/event"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/pii"
+	"qinggong/internal/talent"
 	"qinggong/internal/web"
 )
 
@@ -35,6 +37,8 @@ type App struct {
 	Cadres    *cadre.Service
 	Campaigns *campaign.Service
 	Events    *event.Service
+	Career    *career.Service
+	Talent    *talent.Service
 	Router    *web.Router
 	Log       *slog.Logger
 }
@@ -98,6 +102,8 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Campaigns.Register(campaign.PersonKind{People: a.People})
 	a.Campaigns.Register(campaign.OrgKind{Orgs: a.Orgs})
 	a.Events = event.New(d, a.Audit, a.Orgs, a.People, opt.Now)
+	a.Career = career.New(d, a.Audit, a.Orgs, a.People, opt.Now)
+	a.Talent = talent.New(d, a.Audit, a.Orgs, a.People, a.Campaigns, opt.Now)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.
@@ -108,6 +114,8 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	cadre.Routes(a.Router, &cadre.Handler{Cadres: a.Cadres, Orgs: a.Orgs})
 	campaign.Routes(a.Router, &campaign.Handler{Campaigns: a.Campaigns, Orgs: a.Orgs, Users: a.Users})
 	event.Routes(a.Router, &event.Handler{Events: a.Events})
+	career.Routes(a.Router, &career.Handler{Career: a.Career, Orgs: a.Orgs, Talent: a.Talent, Events: a.Events})
+	talent.Routes(a.Router, &talent.Handler{Talent: a.Talent})
 	web.APIDocRoute(a.Router)
 	return a
 }

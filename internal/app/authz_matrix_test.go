@@ -20,10 +20,12 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/cadre"
 	"qinggong/internal/campaign"
+	"qinggong/internal/career"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/event"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
+	"qinggong/internal/talent"
 	"qinggong/internal/web"
 )
 
@@ -82,9 +84,13 @@ type matrixEnv struct {
 	// registration, its one session within check-in hours, and a seat of
 	// that org's person (regs).
 	events, sessions, regs map[string]int64
-	actors                 map[string]*auth.Actor
-	clients                map[string]*apptest.Client
-	dirty                  bool
+	// plans: org name → a career plan of that org's person (mentor none)
+	// with one milestone (milestones); recs: org name → a recommendation
+	// of that org's person sent from it to its parent.
+	plans, milestones, recs map[string]int64
+	actors                  map[string]*auth.Actor
+	clients                 map[string]*apptest.Client
+	dirty                   bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -95,7 +101,8 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
 		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
-		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}}
+		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{},
+		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -195,6 +202,24 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix registration %s: %v", name, err)
 		}
 		m.events[name], m.sessions[name], m.regs[name] = ev.ID, ev.Sessions[0].ID, r.ID
+	}
+	for i, name := range fixtureOrgs {
+		pl, err := e.App.Career.Create(ctx, boot, career.Input{PersonID: m.people[name], Position: "矩阵岗位", TargetPosition: "班组长",
+			Starts: "2026-01-01", Ends: "2026-12-31", Milestones: []career.MilestoneInput{{Title: "矩阵节点", Due: "2026-06-30"}}})
+		if err != nil {
+			t.Fatalf("matrix plan %s: %v", name, err)
+		}
+		m.plans[name], m.milestones[name] = pl.ID, pl.MilestoneList[0].ID
+		if name == "C" {
+			continue
+		}
+		o := e.Orgs[name]
+		rec, err := e.App.Talent.Recommend(ctx, boot, talent.Input{PersonID: m.people[name], Kind: talent.Kinds[i%len(talent.Kinds)],
+			FromOrgID: o.ID, ToOrgID: o.ParentID, Evidence: "矩阵事迹", Moral: "思想政治素质好，爱岗敬业，遵纪守法。"})
+		if err != nil {
+			t.Fatalf("matrix recommendation %s: %v", name, err)
+		}
+		m.recs[name] = rec.ID
 	}
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
@@ -377,6 +402,12 @@ func objectKind(pattern string) string {
 		return "import"
 	case strings.HasPrefix(s, "/transfers/{"):
 		return "transfer"
+	case strings.HasPrefix(s, "/career/plans/{"):
+		return "plan"
+	case strings.HasPrefix(s, "/career/milestones/{"):
+		return "milestone"
+	case strings.HasPrefix(s, "/talent/{"):
+		return "recommendation"
 	case strings.HasPrefix(s, "/me/"):
 		return "" // the caller's own record; {purpose} designates nobody's object
 	case strings.HasPrefix(s, "/people/{"):
@@ -417,8 +448,10 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "plan", "milestone":
 		return append(slices.Clone(fixtureOrgs), "missing")
+	case "recommendation":
+		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "round", "assignment", "notice", "objection", "certificate", "code":
@@ -487,6 +520,11 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	case "event", "session", "registration":
 		if !missing {
 			ids := map[string]map[string]int64{"event": m.events, "session": m.sessions, "registration": m.regs}
+			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
+		}
+	case "plan", "milestone", "recommendation":
+		if !missing {
+			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -574,6 +612,10 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return campaignExpect(rt, a, kind, objPath)
 	case kind == "event" || kind == "session" || kind == "registration":
 		return eventExpect(rt, a, kind, objPath)
+	case kind == "plan" || kind == "milestone":
+		return careerExpect(rt, a, objPath)
+	case kind == "recommendation":
+		return talentExpect(rt, a, objPath)
 	case kind == "assignment" || (kind == "round" && rt.Perm == auth.Authenticated):
 		// Reviewers are named per campaign and no actor is on a panel: a
 		// queue, a ballot or an assignment is nobody's here but the
@@ -665,6 +707,41 @@ func eventExpect(rt web.Route, a *auth.Actor, kind, objPath string) string {
 		return expAllowed
 	}
 	return expMissing
+}
+
+// careerExpect is the policy of career plans (each plan, and its
+// milestone, of one fixture organization's person; no actor is that
+// person or their mentor): readers of the organization's plans see it,
+// cadres write on it, and a reader who may not write is refused (403).
+func careerExpect(rt web.Route, a *auth.Actor, objPath string) string {
+	write := rt.Method != "GET" || strings.HasSuffix(rt.Pattern, "/edit")
+	switch {
+	case write && a.Can(auth.CareerWrite, objPath):
+		return expAllowed
+	case !a.Can(auth.CareerRead, objPath):
+		return expMissing
+	case write:
+		return expForbid
+	}
+	return expAllowed
+}
+
+// talentExpect is the policy of talent recommendations (each sent from a
+// fixture organization to its parent): the receiving side reads its pool,
+// the sending side its own; only talent.vet on the receiving committee
+// decides, and one who sees it but may not is refused (403).
+func talentExpect(rt web.Route, a *auth.Actor, from string) string {
+	to := from[:strings.LastIndex(strings.TrimSuffix(from, "/"), "/")+1]
+	sees := a.Can(auth.CareerRead, to) || a.Can(auth.TalentRecommend, from) || a.Can(auth.CareerRead, from)
+	switch {
+	case rt.Perm == auth.TalentVet && a.Can(auth.TalentVet, to):
+		return expAllowed
+	case !sees:
+		return expMissing
+	case rt.Perm == auth.TalentVet:
+		return expForbid
+	}
+	return expAllowed
 }
 
 // alsoNeeds names a second permission a route checks on the same object,

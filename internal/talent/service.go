@@ -208,6 +208,9 @@ type VetInput struct {
 // Vet accepts a submitted recommendation into the pool or returns it with
 // a reason (after which the organization may recommend the person again).
 func (s *Service) Vet(ctx context.Context, by *auth.Actor, id int64, in VetInput) (*Recommendation, error) {
+	if _, err := s.vetted(ctx, s.db.R(), by, id); err != nil {
+		return nil, err // who may decide, before what they sent
+	}
 	in.Note = strings.TrimSpace(in.Note)
 	var f errs.Fields
 	switch n := utf8.RuneCountInString(in.Note); {
@@ -256,6 +259,9 @@ func (s *Service) Vet(ctx context.Context, by *auth.Actor, id int64, in VetInput
 // Only the text the committee writes is published, never the evidence or
 // the assessment.
 func (s *Service) MarkTypical(ctx context.Context, by *auth.Actor, id int64, typical bool, text string) (*Recommendation, error) {
+	if _, err := s.vetted(ctx, s.db.R(), by, id); err != nil {
+		return nil, err
+	}
 	text = strings.TrimSpace(text)
 	if typical {
 		switch n := utf8.RuneCountInString(text); {
