@@ -104,6 +104,10 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Events = event.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Career = career.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Talent = talent.New(d, a.Audit, a.Orgs, a.People, a.Campaigns, opt.Now)
+	a.Orgs.OnMove(a.Campaigns.OrgMoved)
+	a.Orgs.OnMove(a.Events.OrgMoved)
+	a.Orgs.OnMove(a.Career.OrgMoved)
+	a.Orgs.OnMove(a.Talent.OrgMoved)
 	a.Router = web.NewRouter()
 	web.SystemRoutes(a.Router, d)
 	// 30 login attempts at once per address, then one every 2 seconds.

@@ -12,7 +12,5 @@ import (
 // posts follow their organizations into the new scope. (The activity
 // ledger's paths are rewritten by the move itself.)
 func (s *Service) orgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
-	_, err := tx.ExecContext(ctx, `UPDATE cadres SET org_path = CAST($1 AS TEXT) || substr(org_path, $2)
-		WHERE org_path >= $3 AND org_path < $4`, m.NewPath, len(m.OldPath)+1, m.OldPath, db.PathUpper(m.OldPath))
-	return err
+	return db.MovePaths(ctx, tx, m.OldPath, m.NewPath, "cadres.org_path")
 }

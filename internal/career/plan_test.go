@@ -24,7 +24,9 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		sf := svctest.New(t, d)
-		fn(t, &fixture{Fixture: sf, career: career.New(d, sf.Audit, sf.Orgs, sf.People, sf.Clock.Now)})
+		svc := career.New(d, sf.Audit, sf.Orgs, sf.People, sf.Clock.Now)
+		sf.Orgs.OnMove(svc.OrgMoved)
+		fn(t, &fixture{Fixture: sf, career: svc})
 	})
 }
 

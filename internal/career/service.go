@@ -26,13 +26,14 @@ type Service struct {
 	now    func() time.Time
 }
 
-// New returns the career service; it follows organization moves.
+// New returns the career service. Wire OrgMoved into the organization
+// service once (app.Wire does), so plans follow moves; a second instance
+// (the demo's, on its own clock) must not register it again.
 func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	s := &Service{db: d, audit: a, orgs: orgs, people: people, now: now}
-	orgs.OnMove(s.orgMoved)
 	return s
 }
 
@@ -392,11 +393,10 @@ func (s *Service) load(ctx context.Context, q db.Q, id int64) (*Plan, error) {
 	return &p, rs.Err()
 }
 
-// orgMoved rewrites the paths of plans under a moved organization and
+// OrgMoved rewrites the paths of plans under a moved organization and
 // carries its counts from the old ancestors to the new ones.
-func (s *Service) orgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE career_plans SET org_path = CAST($1 AS TEXT) || substr(org_path, $2)
-		WHERE org_path >= $3 AND org_path < $4`, m.NewPath, len(m.OldPath)+1, m.OldPath, db.PathUpper(m.OldPath)); err != nil {
+func (s *Service) OrgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
+	if err := db.MovePaths(ctx, tx, m.OldPath, m.NewPath, "career_plans.org_path"); err != nil {
 		return err
 	}
 	years, err := pairs(ctx, tx, `SELECT year, plans, mentored FROM career_rollup WHERE org_id = $1`, m.ID)

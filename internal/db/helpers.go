@@ -165,3 +165,20 @@ type scanTail struct {
 }
 
 func (t scanTail) Scan(dest ...any) error { return t.sc.Scan(append(dest, t.tail...)...) }
+
+// MovePaths rewrites, inside a subtree move's transaction, every
+// materialized path under oldPath to lie under newPath, in each of the
+// "table.column" pairs given (one index range each).
+func MovePaths(ctx context.Context, tx *Tx, oldPath, newPath string, columns ...string) error {
+	for _, tc := range columns {
+		table, col, ok := strings.Cut(tc, ".")
+		if !ok {
+			return fmt.Errorf("db: MovePaths: %q is not table.column", tc)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+col+` = CAST($1 AS TEXT) || substr(`+col+`, $2)
+			WHERE `+col+` >= $3 AND `+col+` < $4`, newPath, len(oldPath)+1, oldPath, PathUpper(oldPath)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -28,13 +28,13 @@ type Service struct {
 	now       func() time.Time
 }
 
-// New returns the talent service; it follows organization moves.
+// New returns the talent service. Wire OrgMoved into the organization
+// service once (app.Wire does), so recommendations follow moves.
 func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, campaigns *campaign.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	s := &Service{db: d, audit: a, orgs: orgs, people: people, campaigns: campaigns, now: now}
-	orgs.OnMove(s.orgMoved)
 	return s
 }
 
@@ -323,13 +323,7 @@ func (s *Service) Carry(ctx context.Context, by *auth.Actor, id, campaignID int6
 		}})
 }
 
-// orgMoved rewrites the paths of recommendations under a moved organization.
-func (s *Service) orgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
-	for _, col := range []string{"from_path", "to_path"} {
-		if _, err := tx.ExecContext(ctx, `UPDATE talent_recommendations SET `+col+` = CAST($1 AS TEXT) || substr(`+col+`, $2)
-			WHERE `+col+` >= $3 AND `+col+` < $4`, m.NewPath, len(m.OldPath)+1, m.OldPath, db.PathUpper(m.OldPath)); err != nil {
-			return err
-		}
-	}
-	return nil
+// OrgMoved rewrites the paths of recommendations under a moved organization.
+func (s *Service) OrgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
+	return db.MovePaths(ctx, tx, m.OldPath, m.NewPath, "talent_recommendations.from_path", "talent_recommendations.to_path")
 }

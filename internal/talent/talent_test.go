@@ -27,7 +27,9 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 		sf := svctest.New(t, d)
 		c := campaign.New(d, sf.Audit, sf.Orgs, sf.Clock.Now)
 		c.Register(campaign.PersonKind{People: sf.People})
-		fn(t, &fixture{Fixture: sf, talent: talent.New(d, sf.Audit, sf.Orgs, sf.People, c, sf.Clock.Now), campaigns: c})
+		svc := talent.New(d, sf.Audit, sf.Orgs, sf.People, c, sf.Clock.Now)
+		sf.Orgs.OnMove(svc.OrgMoved)
+		fn(t, &fixture{Fixture: sf, talent: svc, campaigns: c})
 	})
 }
 
