@@ -75,6 +75,7 @@ type Account struct {
 // the regions, the accounts and the people registered.
 type Result struct {
 	Orgs, Regions, People, Cadres, Campaigns, Events int
+	Plans, Recommendations                           int
 	Accounts                                         []Account
 }
 
@@ -178,6 +179,11 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 		if res.Events, err = loadEvents(ctx, s, root, opt.Seed, today); err != nil {
 			return res, err
 		}
+		var linked []Account
+		if res.Plans, res.Recommendations, linked, err = loadCareer(ctx, s, root, opt.Seed, today); err != nil {
+			return res, err
+		}
+		res.Accounts = append(res.Accounts, linked...)
 		if err := d.Analyze(ctx); err != nil {
 			return res, fmt.Errorf("demo: analyze: %w", err)
 		}

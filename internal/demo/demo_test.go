@@ -138,6 +138,7 @@ func TestLoadSmall(t *testing.T) {
 			t.Fatalf("Result.People = %d; want 20,000", res.People)
 		}
 		checkPeople(t, e, res.People, time.Time{})
+		checkCareer(t, e, res)
 		// The identity sequence (PostgreSQL) must have moved past the explicit IDs.
 		admin := &auth.Actor{Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: e.root.ID, Paths: []string{e.root.Path}}}}
 		o, err := e.orgs.Create(ctx, admin, rows[1].id, org.Input{Name: "新建单位团委", Code: "NEW-UNIT", Level: org.LevelUnit})
@@ -334,5 +335,40 @@ func TestDeterministic(t *testing.T) {
 		if c := key(t, name, 43); slices.Equal(a, c) {
 			t.Fatalf("%s: seeds 42 and 43 give the same tree", name)
 		}
+	}
+}
+
+// checkCareer: the year's plans and recommendations are there, the unit
+// rollups agree with the rows, and the two career logins were made.
+func checkCareer(t *testing.T, e *env, res demo.Result) {
+	t.Helper()
+	ctx := context.Background()
+	if res.Plans < 100 || res.Recommendations != 20 {
+		t.Errorf("Result.Plans = %d, Recommendations = %d; want about 160 and 20", res.Plans, res.Recommendations)
+	}
+	var plans, rolled, mentored, withMentor, reviewed, recent int
+	q := e.d.R()
+	if err := q.QueryRowContext(ctx, `SELECT count(*), count(CASE WHEN mentor_id <> 0 THEN 1 END) FROM career_plans`).Scan(&plans, &withMentor); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(plans), 0), COALESCE(SUM(mentored), 0) FROM career_rollup WHERE org_id = $1`, e.root.ID).
+		Scan(&rolled, &mentored); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM career_plans WHERE last_review IS NOT NULL`).Scan(&reviewed); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(plans), 0) FROM career_review_rollup WHERE org_id = $1`, e.root.ID).Scan(&recent); err != nil {
+		t.Fatal(err)
+	}
+	if plans != res.Plans || rolled != plans || mentored != withMentor || recent != reviewed || reviewed == 0 || withMentor == 0 {
+		t.Errorf("plans %d (result %d), rolled up %d; mentored %d rolled %d; reviewed %d rolled %d", plans, res.Plans, rolled, withMentor, mentored, reviewed, recent)
+	}
+	logins := map[string]bool{}
+	for _, a := range res.Accounts {
+		logins[a.Login] = a.Password != ""
+	}
+	if !logins["qingnian"] || !logins["daoshi"] {
+		t.Errorf("career logins missing from %v", logins)
 	}
 }
