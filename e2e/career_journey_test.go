@@ -77,7 +77,9 @@ func TestCareerJourney(t *testing.T) {
 		b.waitPage("login page after logout", "document.querySelector('#login') !== null")
 	}
 	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
-	day := func(m, d int) string { return time.Date(year, time.Month(m), d, 0, 0, 0, 0, time.UTC).Format("2006-01-02") }
+	day := func(m, d int) string {
+		return time.Date(year, time.Month(m), d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	}
 
 	// 1. The young worker writes their plan; a milestone before the start
 	// is refused with its reason, the rest of the form kept.
