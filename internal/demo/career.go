@@ -44,12 +44,14 @@ func loadCareer(ctx context.Context, s Services, root *org.Org, seed int64, toda
 	}
 	var first *career.Plan
 	for _, d := range districts {
-		ids, err := peopleUnder(ctx, s, d.Path, 60)
+		// Every 25th person of the district's first 1,000 (spread over its
+		// units), mentored by the next one registered (a colleague).
+		ids, err := peopleUnder(ctx, s, d.Path, 1000)
 		if err != nil {
 			return plans, recs, nil, err
 		}
-		for i := 0; i+1 < len(ids) && i < 80; i += 2 {
-			p, err := s.People.Get(ctx, by, ids[i])
+		for i, j := 0, 0; j+1 < len(ids); i, j = i+1, j+25 {
+			p, err := s.People.Get(ctx, by, ids[j])
 			if err != nil {
 				return plans, recs, nil, err
 			}
@@ -67,7 +69,7 @@ func loadCareer(ctx context.Context, s Services, root *org.Org, seed int64, toda
 				in.Milestones = append(in.Milestones, career.MilestoneInput{Title: careerMilestones[(i+k)%len(careerMilestones)], Due: due.Format(time.DateOnly)})
 			}
 			if i%3 != 2 {
-				in.MentorID = ids[i+1] // a colleague of the same district's first people
+				in.MentorID = ids[j+1]
 			}
 			clock.t = yearStart.Add(time.Duration(i) * time.Hour)
 			pl, err := svc.Create(ctx, by, in)
@@ -87,10 +89,14 @@ func loadCareer(ctx context.Context, s Services, root *org.Org, seed int64, toda
 					}
 				}
 			}
-			// Reviews every few months, up to today; about one plan in four
-			// has gone without one for over half a year.
-			if i%4 != 3 {
-				for day := 45 + rng.IntN(30); day < daysSoFar; day += 90 + rng.IntN(60) {
+			// Reviews every few months, up to today; one plan in four was
+			// reviewed once early in the year and not since.
+			step := 90
+			if i%4 == 3 {
+				step = 400
+			}
+			{
+				for day := 45 + rng.IntN(30); day < daysSoFar; day += step + rng.IntN(60) {
 					clock.t = yearStart.AddDate(0, 0, day)
 					if _, err := svc.AddReview(ctx, by, pl.ID, career.ReviewInput{Progress: min(100, day*100/365),
 						Comment: "目标明确，按计划推进，建议多参加技能比武和技术交流。"}); err != nil {
