@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,6 +144,34 @@ func TestEventJourney(t *testing.T) {
 	}
 	b.noHorizontalOverflow("checked in")
 	b.shot("event-5-checked-in")
+
+	// 4b. Having attended, they answer the feedback survey (once).
+	b.open("/events/"+eid, "main h1")
+	b.run("feedback",
+		chromedp.Click(chromedp.CSS(`input[name=useful][value="4"]`)),
+		chromedp.SetValue(chromedp.CSS("#comment"), "案例很实用，希望多组织类似活动。"),
+		chromedp.Click(chromedp.CSS(`form[action="/events/`+eid+`/feedback"] button`)))
+	b.waitPage("feedback given", "document.querySelector('.flash.ok') !== null")
+	if s := b.text("main"); !strings.Contains(s, "您已提交反馈") {
+		t.Errorf("after feedback: %q", s)
+	}
+	logout()
+
+	// 4c. The organizer uploads the slides and reads the feedback.
+	login("admin")
+	slides := filepath.Join(t.TempDir(), "研讨会讲义.pdf")
+	if err := os.WriteFile(slides, []byte("%PDF-1.4\n1 0 obj << >> endobj\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/events/"+eid, "main h1")
+	b.run("upload slides", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{slides}),
+		chromedp.Click(chromedp.CSS(`form[action="/events/`+eid+`/materials"] button`)))
+	b.waitPage("uploaded", "document.querySelector('a[href^=\"/materials/\"]') !== null")
+	if s := b.text("main"); !strings.Contains(s, "研讨会讲义.pdf") || !strings.Contains(s, "4.0 / 5") || !strings.Contains(s, "案例很实用") {
+		t.Errorf("organizer's event page: %q", s)
+	}
+	b.noHorizontalOverflow("materials and feedback")
+	b.shot("event-6-materials-feedback")
 
 	// 5. The attendance sheet.
 	res := e.Login("admin").Get("/sessions/" + sid + "/attendance.xlsx")

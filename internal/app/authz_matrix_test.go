@@ -83,7 +83,7 @@ type matrixEnv struct {
 	// events: org name → a published event organized there, open for
 	// registration, its one session within check-in hours, and a seat of
 	// that org's person (regs).
-	events, sessions, regs map[string]int64
+	events, sessions, regs, materials map[string]int64 // materials: one file of that org's event
 	// plans: org name → a career plan of that org's person (mentor none)
 	// with one milestone (milestones); recs: org name → a recommendation
 	// of that org's person sent from it to its parent.
@@ -101,7 +101,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		members: map[string]int64{}, actors: map[string]*auth.Actor{}, clients: map[string]*apptest.Client{}, people: map[string]int64{},
 		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
-		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{},
+		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
 		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
@@ -201,7 +201,11 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		if err != nil {
 			t.Fatalf("matrix registration %s: %v", name, err)
 		}
-		m.events[name], m.sessions[name], m.regs[name] = ev.ID, ev.Sessions[0].ID, r.ID
+		mat, err := e.App.Events.AddMaterial(ctx, boot, ev.ID, "议程.pdf", []byte("%PDF-1.4\n"))
+		if err != nil {
+			t.Fatalf("matrix material %s: %v", name, err)
+		}
+		m.events[name], m.sessions[name], m.regs[name], m.materials[name] = ev.ID, ev.Sessions[0].ID, r.ID, mat.ID
 	}
 	for i, name := range fixtureOrgs {
 		pl, err := e.App.Career.Create(ctx, boot, career.Input{PersonID: m.people[name], Position: "矩阵岗位", TargetPosition: "班组长",
@@ -439,6 +443,8 @@ func objectKind(pattern string) string {
 		return "session"
 	case strings.HasPrefix(s, "/registrations/{"):
 		return "registration"
+	case strings.HasPrefix(s, "/materials/{"):
+		return "material"
 	case strings.HasPrefix(pattern, "/assets/{"):
 		return "asset"
 	}
@@ -448,7 +454,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "plan", "milestone":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
@@ -517,9 +523,9 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if !missing {
 			objID, objPath = m.noms[tgt], m.e.Orgs[tgt].Path
 		}
-	case "event", "session", "registration":
+	case "event", "session", "registration", "material":
 		if !missing {
-			ids := map[string]map[string]int64{"event": m.events, "session": m.sessions, "registration": m.regs}
+			ids := map[string]map[string]int64{"event": m.events, "session": m.sessions, "registration": m.regs, "material": m.materials}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "plan", "milestone", "recommendation":
@@ -610,7 +616,7 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expMissing // another user's token or import: only its owner sees it
 	case kind == "campaign" || kind == "nomination":
 		return campaignExpect(rt, a, kind, objPath)
-	case kind == "event" || kind == "session" || kind == "registration":
+	case kind == "event" || kind == "session" || kind == "registration" || kind == "material":
 		return eventExpect(rt, a, kind, objPath)
 	case kind == "plan" || kind == "milestone":
 		return careerExpect(rt, a, objPath)

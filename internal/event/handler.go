@@ -30,6 +30,59 @@ func Routes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/sessions/{id}/checkin", auth.Authenticated, h.apiCheckIn)
 	r.Get("/api/v1/sessions/{id}/attendance", auth.EventManage, h.apiAttendance)
 	r.Post("/api/v1/sessions/{id}/attendance", auth.EventManage, h.apiMark)
+	r.Get("/api/v1/events/{id}/materials", auth.Authenticated, h.apiMaterials)
+	r.Post("/api/v1/events/{id}/materials", auth.EventManage, h.apiAddMaterial)
+	r.Get("/api/v1/materials/{id}", auth.Authenticated, h.material)
+	r.Delete("/api/v1/materials/{id}", auth.EventManage, h.apiRemoveMaterial)
+	r.Post("/api/v1/events/{id}/feedback", auth.Authenticated, h.apiGiveFeedback)
+	r.Get("/api/v1/events/{id}/feedback", auth.EventManage, h.apiFeedback)
+}
+
+func (h *Handler) apiMaterials(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) ([]Material, error) { return h.Events.Materials(ctx, auth.ActorFrom(ctx), id) })
+}
+
+// apiAddMaterial takes the file as the raw body, named by ?name=.
+func (h *Handler) apiAddMaterial(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusCreated, func(id int64) (*Material, error) {
+		if _, err := h.Events.managed(ctx, h.Events.db.R(), auth.ActorFrom(ctx), id); err != nil {
+			return nil, err
+		}
+		name, data, err := web.Upload(w, r, MaxMaterial)
+		if err != nil {
+			return nil, err
+		}
+		return h.Events.AddMaterial(ctx, auth.ActorFrom(ctx), id, name, data)
+	})
+}
+
+func (h *Handler) apiRemoveMaterial(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Material, error) { return h.Events.RemoveMaterial(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiGiveFeedback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in FeedbackInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Events.GiveFeedback(ctx, auth.ActorFrom(ctx), id, in); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) apiFeedback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return withID(w, r, http.StatusOK, func(id int64) (*Feedback, error) { return h.Events.FeedbackOf(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ func pageRoutes(r *web.Router, h *Handler) {
 	r.Get("/sessions/{id}/screen", auth.EventManage, h.screen)
 	r.Get("/sessions/{id}/screen/live", auth.EventManage, h.screenLive)
 	r.Get("/sessions/{id}/attendance.xlsx", auth.EventManage, h.exportAttendance)
+	r.Post("/events/{id}/materials", auth.EventManage, h.addMaterial)
+	r.Get("/materials/{id}", auth.Authenticated, h.material)
+	r.Post("/materials/{id}/delete", auth.EventManage, h.removeMaterial)
+	r.Post("/events/{id}/feedback", auth.Authenticated, h.feedback)
 	r.Get("/checkin/{id}", auth.Authenticated, h.checkinForm)
 	r.Post("/checkin/{id}", auth.Authenticated, h.checkin)
 }
@@ -153,12 +158,22 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 
 // showData is what an event's page shows.
 type showData struct {
-	E       *Event
-	Manage  bool
-	Mine    *Registration // the viewer's own registration, if any
-	Linked  bool          // the viewer's login has a record
-	InScope bool          // the viewer's record is in the audience
-	Now     time.Time
+	E         *Event
+	Manage    bool
+	Mine      *Registration // the viewer's own registration, if any
+	Linked    bool          // the viewer's login has a record
+	InScope   bool          // the viewer's record is in the audience
+	Now       time.Time
+	Materials []Material
+	Feedback  *Feedback // the summary, for organizers and readers of the organizer
+	Attended  bool      // the viewer checked in at a session
+	Answered  bool      // the viewer gave their feedback
+	Bulk      []bulkRow // the outcome of a cadre's list of ID numbers
+}
+
+// bulkRow is one line of a cadre's registration list and what came of it.
+type bulkRow struct {
+	Line, Name, Outcome string // Outcome: a catalog key
 }
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request) error {
@@ -172,13 +187,34 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	d, err := h.showData(r, e)
+	if err != nil {
+		return err
+	}
+	return web.Render(ctx, w, showPage(web.NewPage(w, r, e.Title, "nav.events"), d))
+}
+
+func (h *Handler) showData(r *http.Request, e *Event) (showData, error) {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
 	d := showData{E: e, Manage: a.Can(auth.EventManage, e.OrgPath), Now: h.Events.now()}
 	if p, err := h.Events.people.Self(ctx, a); err == nil {
 		d.Linked = true
 		d.InScope, _ = h.Events.inAudience(ctx, e, p.OrgPath)
 		d.Mine, _ = h.Events.registrationOf(ctx, e.ID, p.ID)
+		d.Attended = h.Events.attended(ctx, e.ID, p.ID)
+		d.Answered = h.Events.GaveFeedback(ctx, a, e.ID)
 	}
-	return web.Render(ctx, w, showPage(web.NewPage(w, r, e.Title, "nav.events"), d))
+	var err error
+	if d.Materials, err = h.Events.Materials(ctx, a, e.ID); err != nil {
+		return d, err
+	}
+	if a.Can(auth.EventManage, e.OrgPath) || a.Can(auth.OrgRead, e.OrgPath) {
+		if d.Feedback, err = h.Events.FeedbackOf(ctx, a, e.ID); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 // act runs an action on the event of the path and comes back to its page
@@ -190,8 +226,12 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, ok string, fn func
 	}
 	back := "/events/" + strconv.FormatInt(id, 10)
 	if err := fn(id); err != nil {
-		if e, isE := errs.As(err); isE && e.Kind == errs.Conflict {
-			web.SetFlash(w, "error", e.Msg)
+		if e, isE := errs.As(err); isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
+			msg := e.Msg
+			for _, m := range e.Fields { // a form of one field: its message
+				msg = m
+			}
+			web.SetFlash(w, "error", msg)
 			http.Redirect(w, r, back, http.StatusSeeOther)
 			return nil
 		}
@@ -224,31 +264,140 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// registerPerson is a cadre registering one of their people, named by
-// ID-card number (an exact search within the cadre's scope).
+// MaxBulk bounds one list of ID numbers a cadre registers at once.
+const MaxBulk = 200
+
+// registerPerson is a cadre registering their people, named by ID-card
+// numbers (an exact search within the cadre's scope), one per line: one
+// number comes back to the event with a message; a list shows what came
+// of each line.
 func (h *Handler) registerPerson(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
-	return h.act(w, r, "event.registered_person", func(id int64) error {
-		if _, err := h.Events.Get(ctx, a, id); err != nil {
-			return err
+	var lines []string
+	for _, l := range strings.FieldsFunc(r.PostFormValue("id_number"), func(c rune) bool { return c == '\n' || c == '\r' || c == ',' || c == '，' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
 		}
-		num := strings.TrimSpace(r.PostFormValue("id_number"))
-		var found *person.Person
-		if num != "" {
-			pg, err := h.Events.people.Find(ctx, a, person.Filter{Query: num, Status: "all"})
-			if err != nil {
+	}
+	find := func(num string) (*person.Person, error) {
+		pg, err := h.Events.people.Find(ctx, a, person.Filter{Query: num, Status: "all"})
+		if err != nil || len(pg.People) != 1 {
+			return nil, err
+		}
+		return &pg.People[0], nil
+	}
+	if len(lines) <= 1 {
+		return h.act(w, r, "event.registered_person", func(id int64) error {
+			if _, err := h.Events.Get(ctx, a, id); err != nil {
 				return err
 			}
-			if len(pg.People) == 1 {
-				found = &pg.People[0]
+			var found *person.Person
+			if len(lines) == 1 {
+				var err error
+				if found, err = find(lines[0]); err != nil {
+					return err
+				}
+			}
+			if found == nil {
+				return errs.E(errs.Conflict, "err.event_person_unknown")
+			}
+			_, err := h.Events.Register(ctx, a, id, found.ID)
+			return err
+		})
+	}
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := h.Events.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if len(lines) > MaxBulk {
+		lines = lines[:MaxBulk]
+	}
+	var rows []bulkRow
+	for _, l := range lines {
+		row := bulkRow{Line: l, Outcome: "err.event_person_unknown"}
+		if p, err := find(l); err != nil {
+			return err
+		} else if p != nil {
+			row.Name = p.Name
+			reg, err := h.Events.Register(ctx, a, id, p.ID)
+			switch e, isE := errs.As(err); {
+			case err == nil:
+				row.Outcome = "event.you." + reg.Status
+			case isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid || e.Kind == errs.Forbidden):
+				row.Outcome = e.Msg
+			default:
+				return err
 			}
 		}
-		if found == nil {
-			return errs.E(errs.Conflict, "err.event_person_unknown")
-		}
-		_, err := h.Events.Register(ctx, a, id, found.ID)
+		rows = append(rows, row)
+	}
+	if e, err = h.Events.Get(ctx, a, id); err != nil { // the counts after
 		return err
+	}
+	d, err := h.showData(r, e)
+	if err != nil {
+		return err
+	}
+	d.Bulk = rows
+	return web.Render(ctx, w, showPage(web.NewPage(w, r, e.Title, "nav.events"), d))
+}
+
+func (h *Handler) addMaterial(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return h.act(w, r, "event.material_added", func(id int64) error {
+		if _, err := h.Events.managed(ctx, h.Events.db.R(), auth.ActorFrom(ctx), id); err != nil {
+			return err
+		}
+		name, data, err := web.Upload(w, r, MaxMaterial)
+		if err != nil {
+			return err
+		}
+		_, err = h.Events.AddMaterial(ctx, auth.ActorFrom(ctx), id, name, data)
+		return err
+	})
+}
+
+func (h *Handler) material(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Events.Material(ctx, auth.ActorFrom(ctx), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", m.Type)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(m.Name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(m.Data)
+	return err
+}
+
+func (h *Handler) removeMaterial(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Events.RemoveMaterial(ctx, auth.ActorFrom(ctx), id)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/events/"+strconv.FormatInt(m.EventID, 10), "event.material_removed")
+}
+
+func (h *Handler) feedback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	num := func(k string) int { n, _ := strconv.Atoi(r.PostFormValue(k)); return n }
+	return h.act(w, r, "event.feedback_thanks", func(id int64) error {
+		return h.Events.GiveFeedback(ctx, auth.ActorFrom(ctx), id, FeedbackInput{Overall: num("overall"), Useful: num("useful"),
+			Comment: r.PostFormValue("comment")})
 	})
 }
 
