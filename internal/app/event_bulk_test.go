@@ -60,3 +60,31 @@ func TestEventBulkRegistration(t *testing.T) {
 		t.Fatalf("counts after the list: %d seated, %d waiting", got.Registered, got.Waitlisted)
 	}
 }
+
+// TestEventFormRegionAudience: the form offers the regions the organizer
+// sees as audiences, and an event for one is for its members.
+func TestEventFormRegionAudience(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	c := e.Login("admin")
+	form := c.Get("/events/new")
+	rid := strconv.FormatInt(e.Region.ID, 10)
+	if !strings.Contains(form.Body, `value="region:`+rid+`"`) {
+		t.Fatalf("the form offers no region audience")
+	}
+	local := func(d time.Duration) string {
+		return time.Now().Add(d).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+	}
+	res := c.PostForm("/events", url.Values{"title": {"片区青年沙龙"}, "kind": {"salon"}, "org_code": {e.Orgs["C"].Code},
+		"place": {"陆家嘴青年中心"}, "capacity": {"50"}, "audience": {"region:" + rid}, "reg_opens": {local(-time.Hour)},
+		"reg_closes": {local(time.Hour)}, "s0.starts": {local(2 * time.Hour)}, "s0.ends": {local(3 * time.Hour)}, "s0.place": {""}})
+	if res.StatusCode != 303 {
+		t.Fatalf("create: %d %.300s", res.StatusCode, res.Body)
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(res.Header.Get("Location"), "/events/"), 10, 64)
+	root := e.Orgs["C"]
+	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}
+	ev, err := e.App.Events.Get(context.Background(), boot, id)
+	if err != nil || ev.AudienceKind != event.AudienceRegion || ev.AudienceID != e.Region.ID {
+		t.Fatalf("event %+v, %v", ev, err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
+	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/sheet"
 	"qinggong/internal/web"
@@ -57,9 +58,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 
 // formData is what the new-event form shows.
 type formData struct {
-	V      formValues
-	Rows   int // session rows shown
-	Errors map[string]string
+	V       formValues
+	Rows    int // session rows shown
+	Errors  map[string]string
+	Regions []org.Region // regions the actor sees, offered as audiences
 }
 
 // formValues are the form's values as typed.
@@ -87,6 +89,14 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, d formData)
 	if d.Errors != nil {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
+	a := auth.ActorFrom(ctx)
+	if a.HasAnywhere(auth.RegionRead) {
+		regions, err := h.Events.orgs.FindRegions(ctx, a, "", 100)
+		if err != nil {
+			return err
+		}
+		d.Regions = regions
+	}
 	return web.Render(ctx, w, formPage(web.NewPage(w, r, web.T(ctx, "event.new"), "nav.events"), d))
 }
 
@@ -108,8 +118,12 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	in := Input{Kind: v.Get("kind"), Title: v.Get("title"), Summary: v.Get("summary"), Place: v.Get("place"), OnlineURL: v.Get("online_url"),
 		AudienceKind: AudienceOrg, RegOpens: localTime(v.Get("reg_opens")), RegCloses: localTime(v.Get("reg_closes")),
 		RegRequired: v.Get("reg_required") == "on"}
-	if v.Get("public") == "on" {
+	switch a := v.Get("audience"); {
+	case a == AudiencePublic || v.Get("public") == "on":
 		in.AudienceKind = AudiencePublic
+	case strings.HasPrefix(a, "region:"):
+		in.AudienceKind = AudienceRegion
+		in.AudienceID, _ = strconv.ParseInt(strings.TrimPrefix(a, "region:"), 10, 64)
 	}
 	fe := errs.Fields{}
 	if o, err := h.Events.orgs.FindByCode(ctx, auth.ActorFrom(ctx), auth.EventManage, strings.TrimSpace(v.Get("org_code"))); err == nil {
