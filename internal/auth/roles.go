@@ -43,6 +43,11 @@ const (
 	TalentRecommend Permission = "talent.recommend" // recommend people in scope to a committee above
 	TalentVet       Permission = "talent.vet"       // vet recommendations received in scope, mark typical cases
 
+	// The credit system: courses, results, corrections; the rules are the
+	// city committee's (the service checks the root).
+	SkillsManage Permission = "skills.manage" // publish courses, post results and correct credits in scope
+	SkillsRules  Permission = "skills.rules"  // set the credit rules (on the root only)
+
 	AccountAdmin  Permission = "account.admin"  // sysadmin: create, disable, reset accounts
 	SecurityAdmin Permission = "security.admin" // secadmin: officer grants, unlocks, sessions
 	AuditRead     Permission = "audit.read"     // auditor: search and export the audit log
@@ -65,9 +70,9 @@ const (
 var rolePerms = map[Role][]Permission{
 	OrgAdmin: {OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite, UserRead, UserWrite, UserCreate,
 		PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate,
-		EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend, TalentVet},
+		EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend, TalentVet, SkillsManage, SkillsRules},
 	Cadre: {OrgRead, OrgWrite, RegionRead, UserRead, PersonRead, PersonWrite, PersonExport, CadreRead, CadreWrite,
-		CampaignNominate, EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend},
+		CampaignNominate, EventManage, EventRegister, CareerRead, CareerWrite, TalentRecommend, SkillsManage},
 	Viewer:   {OrgRead, RegionRead, PersonRead, CadreRead, CareerRead},
 	SysAdmin: {AccountAdmin, UserRead, UserCreate},
 	SecAdmin: {SecurityAdmin, UserRead, UserWrite, UserCreate},
@@ -100,7 +105,7 @@ func (r Role) Has(p Permission) bool {
 func Permissions() []Permission {
 	return []Permission{Public, Authenticated, OrgRead, OrgWrite, OrgManage, RegionRead, RegionWrite,
 		UserRead, UserWrite, UserCreate, PersonRead, PersonWrite, PersonExport, RevealPII, CadreRead, CadreWrite, CampaignManage, CampaignNominate, EventManage, EventRegister,
-		CareerRead, CareerWrite, TalentRecommend, TalentVet, AccountAdmin, SecurityAdmin, AuditRead}
+		CareerRead, CareerWrite, TalentRecommend, TalentVet, SkillsManage, SkillsRules, AccountAdmin, SecurityAdmin, AuditRead}
 }
 
 // Global reports whether p is checked without a target organization.

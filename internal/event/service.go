@@ -50,6 +50,10 @@ type Input struct {
 	RegCloses    time.Time      `json:"reg_closes"`
 	RegRequired  bool           `json:"reg_required"`
 	Sessions     []SessionInput `json:"sessions"`
+	// Then, when set, runs inside the event's transaction once it is
+	// written: a module holding its sessions here (a skills course) writes
+	// its own row there, so that both commit or neither.
+	Then func(ctx context.Context, tx *db.Tx, eventID int64) error `json:"-"`
 }
 
 // SessionInput is one sitting of a new event.
@@ -186,9 +190,15 @@ func (s *Service) Create(ctx context.Context, by *auth.Actor, in Input) (*Event,
 				return err
 			}
 		}
-		return s.audit.Record(ctx, tx, audit.Entry{Action: "event.create", ObjectType: "event", ObjectID: id, OrgID: o.ID,
+		if err := s.audit.Record(ctx, tx, audit.Entry{Action: "event.create", ObjectType: "event", ObjectID: id, OrgID: o.ID,
 			Summary: fmt.Sprintf("kind=%s capacity=%d audience=%s:%d sessions=%d", in.Kind, in.Capacity, in.AudienceKind,
-				in.AudienceID, len(in.Sessions))})
+				in.AudienceID, len(in.Sessions))}); err != nil {
+			return err
+		}
+		if in.Then != nil {
+			return in.Then(ctx, tx, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
