@@ -36,7 +36,6 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	})
 }
 
-
 // course publishes a course of o's with two sessions two days on,
 // attending one of them enough to sit the assessment.
 func (f *fixture) course(t testing.TB, o *org.Org, credits int) *skills.Course {
