@@ -199,7 +199,7 @@ func runBackup(ctx context.Context, args []string, out io.Writer) error {
 
 func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "rebuild") {
-		fmt.Fprintln(out, "Usage: qinggong audit verify|rebuild [--db URL]\n  verify   check the audit chain and the rollups\n  rebuild  recompute the organization tree's and the people registry's rollups")
+		fmt.Fprintln(out, "Usage: qinggong audit verify|rebuild [--db URL]\n  verify   check the audit chain and the rollups\n  rebuild  recompute the organization tree's, the people registry's and the credit system's rollups")
 		return errUsage
 	}
 	cfg, _, err := loadConfig("audit "+args[0], args[1:], out, (*config.Config).DBFlags)
@@ -218,7 +218,10 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		if err := person.RebuildRollups(ctx, a.DB); err != nil {
 			return err
 		}
-		fmt.Fprintln(out, "organization and people rollups rebuilt")
+		if err := a.Skills.Rebuild(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "organization, people and credit rollups rebuilt")
 		return nil
 	}
 	n, prob, err := a.Audit.Verify(ctx, a.DB.R())
@@ -256,6 +259,15 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(badReviews) > 0 {
 		return fmt.Errorf("review scores differ from their audit records in %d reviews (first: %s)", len(badReviews), badReviews[0])
 	}
-	fmt.Fprintf(out, "audit log intact: %d rows verified; organization, activity and people rollups and review scores match\n", n)
+	badCredits, err := a.Skills.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if len(badCredits) > 0 {
+		m := badCredits[0]
+		return fmt.Errorf("credit sums differ from the ledger in %d places (first: %s %s kept %d, ledger %d); run 'qinggong audit rebuild'",
+			len(badCredits), m.What, m.Key, m.Kept, m.Real)
+	}
+	fmt.Fprintf(out, "audit log intact: %d rows verified; organization, activity and people rollups, review scores and credit sums match\n", n)
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/pii"
+	"qinggong/internal/skills"
 	"qinggong/internal/talent"
 	"qinggong/internal/web"
 )
@@ -39,6 +40,7 @@ type App struct {
 	Events    *event.Service
 	Career    *career.Service
 	Talent    *talent.Service
+	Skills    *skills.Service
 	Router    *web.Router
 	Log       *slog.Logger
 }
@@ -104,6 +106,8 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Events = event.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Career = career.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Talent = talent.New(d, a.Audit, a.Orgs, a.People, a.Campaigns, opt.Now)
+	a.Skills = skills.New(d, a.Audit, a.Orgs, a.People, a.Events, opt.Now)
+	a.Orgs.OnMove(a.Skills.OrgMoved)
 	a.Orgs.OnMove(a.Campaigns.OrgMoved)
 	a.Orgs.OnMove(a.Events.OrgMoved)
 	a.Orgs.OnMove(a.Career.OrgMoved)
@@ -120,6 +124,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	event.Routes(a.Router, &event.Handler{Events: a.Events})
 	career.Routes(a.Router, &career.Handler{Career: a.Career, Orgs: a.Orgs, Talent: a.Talent, Events: a.Events})
 	talent.Routes(a.Router, &talent.Handler{Talent: a.Talent})
+	skills.Routes(a.Router, &skills.Handler{Skills: a.Skills, Orgs: a.Orgs})
 	web.APIDocRoute(a.Router)
 	return a
 }

@@ -25,6 +25,7 @@ import (
 	"qinggong/internal/event"
 	"qinggong/internal/org"
 	"qinggong/internal/person"
+	"qinggong/internal/skills"
 	"qinggong/internal/talent"
 	"qinggong/internal/web"
 )
@@ -88,9 +89,14 @@ type matrixEnv struct {
 	// with one milestone (milestones); recs: org name → a recommendation
 	// of that org's person sent from it to its parent.
 	plans, milestones, recs map[string]int64
-	actors                  map[string]*auth.Actor
-	clients                 map[string]*apptest.Client
-	dirty                   bool
+	// courses: org name → a published course of that org's (its event
+	// open), credits: → a credit entry of that org's person from it;
+	// transcript: the code of a transcript of the root's person.
+	courses, credits map[string]int64
+	transcript       string
+	actors           map[string]*auth.Actor
+	clients          map[string]*apptest.Client
+	dirty            bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -102,7 +108,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
 		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
-		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}}
+		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -225,6 +231,34 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		}
 		m.recs[name] = rec.ID
 	}
+	for _, name := range fixtureOrgs {
+		now := time.Now()
+		c, err := e.App.Skills.CreateCourse(ctx, boot, skills.CourseInput{OrgID: e.Orgs[name].ID, Title: "矩阵课程" + name, Trade: "电工",
+			Category: "practice", Credits: 2, Hours: 8, Assessment: "实操", Place: "实训室", Capacity: 10,
+			RegOpens: now.Add(-time.Hour), RegCloses: now.Add(time.Hour), Sessions: []event.SessionInput{{Starts: now.Add(30 * time.Minute), Ends: now.Add(2 * time.Hour)}}})
+		if err == nil {
+			_, err = e.App.Events.Publish(ctx, boot, c.EventID)
+		}
+		if err == nil {
+			_, err = e.App.Events.Register(ctx, boot, c.EventID, m.people[name])
+		}
+		if err == nil {
+			_, err = e.App.Skills.PostResults(ctx, boot, c.ID, []skills.Result{{PersonID: m.people[name], Score: 90, Passed: true}})
+		}
+		if err != nil {
+			t.Fatalf("matrix course %s: %v", name, err)
+		}
+		var entry int64
+		if err := e.App.DB.R().QueryRowContext(ctx, `SELECT id FROM credit_entries WHERE source_id = $1 AND source = 'course'`, c.ID).Scan(&entry); err != nil {
+			t.Fatal(err)
+		}
+		m.courses[name], m.credits[name] = c.ID, entry
+	}
+	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
+	if err != nil {
+		t.Fatalf("matrix transcript: %v", err)
+	}
+	m.transcript = iss.Code
 	m.regions["R1"], m.members["R1"] = e.Region, e.Orgs["U1"].ID
 	for name, spec := range map[string][2]string{"RD1": {"D1", "U1"}, "RD2": {"D2", "U2"}} {
 		rg, err := e.App.Orgs.CreateRegion(ctx, boot, org.RegionInput{OrgID: e.Orgs[spec[0]].ID, Name: "矩阵片区" + name})
@@ -412,6 +446,14 @@ func objectKind(pattern string) string {
 		return "milestone"
 	case strings.HasPrefix(s, "/talent/{"):
 		return "recommendation"
+	case strings.HasPrefix(s, "/courses/{"):
+		return "course"
+	case strings.HasPrefix(s, "/credits/{"):
+		return "credit"
+	case strings.HasPrefix(s, "/transcripts/{"):
+		return "transcript"
+	case strings.HasPrefix(s, "/credit-rules/{"), strings.HasPrefix(s, "/skills/rules/{"):
+		return "rule"
 	case strings.HasPrefix(s, "/me/"):
 		return "" // the caller's own record; {purpose} designates nobody's object
 	case strings.HasPrefix(s, "/people/{"):
@@ -454,10 +496,12 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
+	case "transcript", "rule":
+		return []string{"C", "missing"}
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "round", "assignment", "notice", "objection", "certificate", "code":
@@ -528,9 +572,17 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			ids := map[string]map[string]int64{"event": m.events, "session": m.sessions, "registration": m.regs, "material": m.materials}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
-	case "plan", "milestone", "recommendation":
+	case "transcript":
+		code = m.transcript
+	case "rule":
+		code, objPath = "course", "/1/"
+		if missing {
+			objPath = "/1/"
+		}
+	case "plan", "milestone", "recommendation", "course", "credit":
 		if !missing {
-			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs}
+			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
+				"credit": m.credits}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -577,6 +629,9 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		case kind == "asset" && name == "name":
 			return strings.TrimPrefix(web.Asset(tgt), "/assets/")
 		case name == "code":
+			if kind == "rule" && missing {
+				return "nosuchrule"
+			}
 			return code
 		case first:
 			return strconv.FormatInt(objID, 10)
@@ -610,6 +665,16 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expForbid
 	case kind == "" || kind == "asset":
 		return expAllowed
+	case kind == "rule":
+		// The city committee's: the root's skills.rules, or 403 (before
+		// the rule is looked for).
+		if !a.Can(auth.SkillsRules, objPath) {
+			return expForbid
+		}
+		if tgt == "missing" {
+			return expMissing
+		}
+		return expAllowed
 	case tgt == "missing":
 		return expMissing
 	case kind == "token" || kind == "import":
@@ -622,6 +687,22 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return careerExpect(rt, a, objPath)
 	case kind == "recommendation":
 		return talentExpect(rt, a, objPath)
+	case kind == "course" && rt.Perm == auth.Authenticated:
+		return eventExpect(rt, a, "event", objPath) // a course is seen as its event is
+	case kind == "course" || kind == "credit":
+		// Organizing a course, correcting a credit: skills.manage there;
+		// a reader of the organization (or person) who may not is refused.
+		read := auth.OrgRead
+		if kind == "credit" {
+			read = auth.PersonRead
+		}
+		switch {
+		case a.Can(auth.SkillsManage, objPath):
+			return expAllowed
+		case a.Can(read, objPath):
+			return expForbid
+		}
+		return expMissing
 	case kind == "assignment" || (kind == "round" && rt.Perm == auth.Authenticated):
 		// Reviewers are named per campaign and no actor is on a panel: a
 		// queue, a ballot or an assignment is nobody's here but the

@@ -61,13 +61,7 @@ func (h *Handler) renderCertificate(w http.ResponseWriter, r *http.Request, reas
 	return web.Render(ctx, w, certPage(d))
 }
 
-func verifyURL(r *http.Request, code string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/verify/" + code
-}
+func verifyURL(r *http.Request, code string) string { return web.BaseURL(r) + "/verify/" + code }
 
 func (h *Handler) certificateRevoke(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/event"
 	"qinggong/internal/org"
@@ -46,36 +45,10 @@ type unitData struct {
 	Write    bool
 }
 
-// viewOrg is the organization a view is about: ?org=, else the actor's
-// home organization, else the top of their scope.
-func (h *Handler) viewOrg(r *http.Request) (*org.Org, error) {
-	ctx := r.Context()
-	a := auth.ActorFrom(ctx)
-	if id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64); err == nil && id > 0 {
-		o, err := h.Orgs.FindByID(ctx, a, id)
-		if err != nil || !a.Can(auth.CareerRead, o.Path) {
-			return nil, errs.ErrNotFound
-		}
-		return o, nil
-	}
-	if o, err := h.Orgs.FindByID(ctx, a, a.OrgID); err == nil && a.Can(auth.CareerRead, o.Path) {
-		return o, nil
-	}
-	sc := a.Scope(auth.CareerRead)
-	if sc.All {
-		return h.Orgs.Root(ctx)
-	}
-	if len(sc.Prefixes) > 0 {
-		ids := db.PathIDs(sc.Prefixes[0])
-		return h.Orgs.FindByID(ctx, a, ids[len(ids)-1])
-	}
-	return nil, errs.ErrNotFound
-}
-
 func (h *Handler) unitView(r *http.Request) (*unitData, error) {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
-	o, err := h.viewOrg(r)
+	o, err := h.Orgs.ViewOrg(ctx, a, auth.CareerRead, r.URL.Query().Get("org"))
 	if err != nil {
 		return nil, err
 	}
@@ -83,17 +56,9 @@ func (h *Handler) unitView(r *http.Request) (*unitData, error) {
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		d.Year = y
 	}
-	var kids []org.Org
-	for after := ""; len(kids) < 500; {
-		pg, err := h.Orgs.Find(ctx, a, org.Filter{Parent: o.ID, After: after, Limit: 200, Brief: true})
-		if err != nil {
-			return nil, err
-		}
-		kids = append(kids, pg.Orgs...)
-		if pg.Next == "" {
-			break
-		}
-		after = pg.Next
+	kids, err := h.Orgs.ChildrenOf(ctx, a, o, 500)
+	if err != nil {
+		return nil, err
 	}
 	if d.Self, d.Children, err = h.Career.Units(ctx, a, o, kids, d.Year); err != nil {
 		return nil, err

@@ -60,6 +60,11 @@ func (s *Service) SetRule(ctx context.Context, by *auth.Actor, code string, cred
 	if !by.Can(auth.SkillsRules, root.Path) {
 		return nil, errs.E(errs.Forbidden, "err.credit_rules_city")
 	}
+	if _, err := rule(ctx, s.db.R(), code); errs.KindOf(err) == errs.Conflict {
+		return nil, errs.ErrNotFound // no such rule, before what was sent for it
+	} else if err != nil {
+		return nil, err
+	}
 	var f errs.Fields
 	if credits < 0 || credits > 100 {
 		f.Add("credits", "err.credit_rule_credits")

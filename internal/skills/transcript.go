@@ -52,8 +52,8 @@ func (s *Service) OwnTranscript(ctx context.Context, by *auth.Actor, before int6
 	return s.transcript(ctx, p, before)
 }
 
-// transcriptPage is how many entries one page shows.
-const transcriptPage = 50
+// entriesPage is how many entries one page shows.
+const entriesPage = 50
 
 func (s *Service) transcript(ctx context.Context, p *person.Person, before int64) (*Transcript, error) {
 	t := &Transcript{Person: p, Entries: []Entry{}, Years: []YearTotal{}}
@@ -70,7 +70,7 @@ func (s *Service) transcript(ctx context.Context, p *person.Person, before int64
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+entryColumns+`, COALESCE(c.title, ''),
 		EXISTS (SELECT 1 FROM credit_entries r WHERE r.reverses = e.id)
 		FROM credit_entries e LEFT JOIN courses c ON e.source = 'course' AND c.id = e.source_id
-		WHERE `+where+` ORDER BY e.id DESC LIMIT `+a.Add(transcriptPage+1), a.List()...)
+		WHERE `+where+` ORDER BY e.id DESC LIMIT `+a.Add(entriesPage+1), a.List()...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,9 +85,9 @@ func (s *Service) transcript(ctx context.Context, p *person.Person, before int64
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(t.Entries) > transcriptPage {
-		t.Entries = t.Entries[:transcriptPage]
-		t.Next = t.Entries[transcriptPage-1].ID
+	if len(t.Entries) > entriesPage {
+		t.Entries = t.Entries[:entriesPage]
+		t.Next = t.Entries[entriesPage-1].ID
 	}
 	ys, err := s.db.R().QueryContext(ctx, `SELECT year, category, credits FROM credit_person_years WHERE person_id = $1 AND credits <> 0
 		ORDER BY year DESC, category`, p.ID)

@@ -55,3 +55,13 @@ func Redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error
 func HTML(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 }
+
+// BaseURL is the scheme and host the request came to, for links printed
+// on paper (a certificate's or a transcript's verification QR code).
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

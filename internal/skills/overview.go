@@ -1,0 +1,123 @@
+package skills
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/db"
+	"qinggong/internal/errs"
+	"qinggong/internal/org"
+)
+
+// Month is one month's credits posted in a subtree.
+type Month struct {
+	Month   string `json:"month"` // YYYY-MM
+	Credits int    `json:"credits"`
+	Entries int    `json:"entries"`
+	Persons int    `json:"persons"` // people who earned credits that month (from the activity rollup)
+}
+
+// Overview is an organization's skills figures, all read from rollups.
+type Overview struct {
+	Org        org.Org        `json:"org"`
+	Months     []Month        `json:"months"`      // the last twelve, oldest first
+	Categories map[string]int `json:"categories"`  // this year's credits by category
+	Year       int            `json:"year"`
+	YearTotal  int            `json:"year_total"`
+	Children   []ChildTotal   `json:"children"`
+}
+
+// ChildTotal is a child organization's credits this year.
+type ChildTotal struct {
+	Org     org.Org `json:"org"`
+	Credits int     `json:"credits"`
+}
+
+// Overview reads the subtree's figures: O(months × categories + children)
+// rollup rows, whatever the ledger's size.
+func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, children []org.Org) (*Overview, error) {
+	if !by.Can(auth.OrgRead, o.Path) {
+		return nil, errs.ErrNotFound
+	}
+	now := s.now().In(shanghai)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai).AddDate(0, -11, 0)
+	out := &Overview{Org: *o, Categories: map[string]int{}, Year: now.Year(), Children: []ChildTotal{}}
+	idx := map[string]int{}
+	for i := range 12 {
+		m := first.AddDate(0, i, 0).Format("2006-01")
+		idx[m] = i
+		out.Months = append(out.Months, Month{Month: m})
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT month, category, credits, entries FROM credit_rollup WHERE org_id = $1 AND month >= $2`,
+		o.ID, first.Format("2006-01")) // the twelve months hold January of this year
+	if err != nil {
+		return nil, err
+	}
+	year := now.Format("2006")
+	for rows.Next() {
+		var m, c string
+		var credits, entries int
+		if err := rows.Scan(&m, &c, &credits, &entries); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := idx[m]; ok {
+			out.Months[i].Credits += credits
+			out.Months[i].Entries += entries
+		}
+		if strings.HasPrefix(m, year) {
+			out.Categories[c] += credits
+			out.YearTotal += credits
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.R().QueryContext(ctx, `SELECT month, persons FROM activity_rollup WHERE org_id = $1 AND kind = $2 AND month >= $3`,
+		o.ID, KindCredit, first.Format("2006-01"))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var m string
+		var n int
+		if err := rows.Scan(&m, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := idx[m]; ok {
+			out.Months[i].Persons = n
+		}
+	}
+	rows.Close()
+	if len(children) == 0 {
+		return out, rows.Err()
+	}
+	a := &db.Args{}
+	ph := make([]string, len(children))
+	for i, c := range children {
+		ph[i] = a.Add(c.ID)
+	}
+	totals := map[int64]int{}
+	rows, err = s.db.R().QueryContext(ctx, `SELECT org_id, SUM(credits) FROM credit_rollup WHERE month >= `+a.Add(year+"-01")+
+		` AND month <= `+a.Add(year+"-12")+` AND org_id IN (`+strings.Join(ph, ", ")+`) GROUP BY org_id`, a.List()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		totals[id] = n
+	}
+	for _, c := range children {
+		out.Children = append(out.Children, ChildTotal{Org: c, Credits: totals[c.ID]})
+	}
+	return out, rows.Err()
+}

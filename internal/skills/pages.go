@@ -1,0 +1,383 @@
+package skills
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"qinggong/internal/auth"
+	"qinggong/internal/errs"
+	"qinggong/internal/event"
+	"qinggong/internal/person"
+	"qinggong/internal/web"
+)
+
+// The pages: the skills overview of a subtree; courses (new, one with its
+// learners and the results form); "my skills" with the transcript and its
+// printable, verifiable copy; a person's credits for cadres, with
+// corrections; the credit rules.
+
+func pageRoutes(r *web.Router, h *Handler) {
+	r.Get("/skills", auth.OrgRead, h.overviewPage)
+	r.Get("/courses/new", auth.SkillsManage, h.newCourse)
+	r.Post("/courses", auth.SkillsManage, h.createCourse)
+	r.Get("/courses/{id}", auth.Authenticated, h.course)
+	r.Post("/courses/{id}/results", auth.SkillsManage, h.postResults)
+	r.Get("/my/skills", auth.Authenticated, h.mySkills)
+	r.Post("/my/skills/transcript", auth.Authenticated, h.issue)
+	r.Get("/transcripts/{code}", auth.Public, h.verify)
+	r.Get("/people/{id}/credits", auth.PersonRead, h.personCredits)
+	r.Post("/credits/{id}/reverse", auth.SkillsManage, h.reverse)
+	r.Get("/skills/rules", auth.Authenticated, h.rules)
+	r.Post("/skills/rules/{code}", auth.SkillsRules, h.setRule)
+}
+
+func (h *Handler) overview(r *http.Request) (*Overview, error) {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	o, err := h.Orgs.ViewOrg(ctx, a, auth.OrgRead, r.URL.Query().Get("org"))
+	if err != nil {
+		return nil, err
+	}
+	kids, err := h.Orgs.ChildrenOf(ctx, a, o, 500)
+	if err != nil {
+		return nil, err
+	}
+	return h.Skills.Overview(ctx, a, o, kids)
+}
+
+// overviewData is the overview page: the figures and the latest courses.
+type overviewData struct {
+	O       *Overview
+	Courses *CoursePage
+	Manage  bool
+}
+
+func (h *Handler) overviewPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	ov, err := h.overview(r)
+	if err != nil {
+		return err
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	cs, err := h.Skills.Courses(ctx, a, after, 20)
+	if err != nil {
+		return err
+	}
+	return web.Render(ctx, w, overviewPage(web.NewPage(w, r, web.T(ctx, "skills.overview"), "nav.skills"),
+		overviewData{O: ov, Courses: cs, Manage: a.HasAnywhere(auth.SkillsManage)}))
+}
+
+// courseForm is what the new-course form shows.
+type courseForm struct {
+	V      map[string][]string
+	Errors map[string]string
+}
+
+func (d courseForm) get(k string) string {
+	if v := d.V[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func (h *Handler) newCourse(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	d := courseForm{V: map[string][]string{"category": {"new_process"}, "credits": {"4"}, "hours": {"16"}, "capacity": {"40"},
+		"min_sessions": {"1"}}}
+	if o, err := h.Orgs.FindByID(ctx, a, a.OrgID); err == nil && a.Can(auth.SkillsManage, o.Path) {
+		d.V["org_code"] = []string{o.Code}
+	}
+	return h.renderCourseForm(w, r, d)
+}
+
+func (h *Handler) renderCourseForm(w http.ResponseWriter, r *http.Request, d courseForm) error {
+	ctx := r.Context()
+	if d.Errors != nil {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	return web.Render(ctx, w, courseFormPage(web.NewPage(w, r, web.T(ctx, "skills.new_course"), "nav.skills"), d))
+}
+
+func localTime(v string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v), shanghai)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func (h *Handler) createCourse(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := r.PostForm
+	fe := errs.Fields{}
+	num := func(k string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(v.Get(k)))
+		if err != nil {
+			fe.Add(k, "err.invalid")
+		}
+		return n
+	}
+	in := CourseInput{Title: v.Get("title"), Summary: v.Get("summary"), Trade: v.Get("trade"), Category: v.Get("category"),
+		Credits: num("credits"), Hours: num("hours"), Assessment: v.Get("assessment"), MinSessions: num("min_sessions"),
+		Place: v.Get("place"), Capacity: num("capacity"), RegOpens: localTime(v.Get("reg_opens")), RegCloses: localTime(v.Get("reg_closes"))}
+	if o, err := h.Orgs.FindByCode(ctx, a, auth.SkillsManage, strings.TrimSpace(v.Get("org_code"))); err == nil {
+		in.OrgID = o.ID
+	}
+	for i := range 8 {
+		k := "s" + strconv.Itoa(i) + "."
+		if st, en := v.Get(k+"starts"), v.Get(k+"ends"); st != "" || en != "" {
+			in.Sessions = append(in.Sessions, event.SessionInput{Starts: localTime(st), Ends: localTime(en)})
+		}
+	}
+	d := courseForm{V: v}
+	c, err := h.Skills.CreateCourse(ctx, a, in)
+	if fields := web.FieldErrors(err); fields != nil || len(fe) > 0 {
+		d.Errors = map[string]string{}
+		for k, m := range fields {
+			d.Errors[strings.Replace(k, "sessions.", "s", 1)] = m
+		}
+		for k, m := range fe {
+			d.Errors[k] = m
+		}
+		return h.renderCourseForm(w, r, d)
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/courses/"+strconv.FormatInt(c.ID, 10), "skills.course_created")
+}
+
+// courseData is a course's page.
+type courseData struct {
+	C        *Course
+	E        *event.Event
+	Manage   bool
+	Learners []Learner
+	Errors   map[string]string
+}
+
+func (h *Handler) course(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, e, err := h.Skills.Course(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	d := courseData{C: c, E: e, Manage: a.Can(auth.SkillsManage, c.OrgPath)}
+	if d.Manage {
+		if _, d.Learners, err = h.Skills.Learners(ctx, a, id); err != nil {
+			return err
+		}
+	}
+	return h.renderCourse(w, r, d)
+}
+
+func (h *Handler) renderCourse(w http.ResponseWriter, r *http.Request, d courseData) error {
+	ctx := r.Context()
+	if d.Errors != nil {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	return web.Render(ctx, w, coursePage(web.NewPage(w, r, d.C.Title, "nav.skills"), d))
+}
+
+// postResults reads the results table: for each learner without a result,
+// score.<person> and pass.<person>; rows left blank are skipped.
+func (h *Handler) postResults(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, learners, err := h.Skills.Learners(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	var rs []Result
+	var rowOf []int64
+	for _, l := range learners {
+		if l.Result != nil {
+			continue
+		}
+		k := strconv.FormatInt(l.PersonID, 10)
+		score, pass := strings.TrimSpace(r.PostForm.Get("score."+k)), r.PostForm.Get("pass."+k)
+		if score == "" && pass == "" {
+			continue
+		}
+		n := -1
+		if score != "" {
+			if n, err = strconv.Atoi(score); err != nil {
+				n = -2 // refused below as out of range
+			}
+		}
+		rs = append(rs, Result{PersonID: l.PersonID, Score: n, Passed: pass == "on"})
+		rowOf = append(rowOf, l.PersonID)
+	}
+	posted, err := h.Skills.PostResults(ctx, a, id, rs)
+	if fields := web.FieldErrors(err); fields != nil {
+		d := courseData{C: c, Manage: true, Learners: learners, Errors: map[string]string{}}
+		if _, d.E, err = h.Skills.Course(ctx, a, id); err != nil {
+			return err
+		}
+		for k, m := range fields {
+			// results.N.field is the row of the Nth result posted.
+			parts := strings.Split(k, ".")
+			if len(parts) == 3 {
+				if i, err := strconv.Atoi(parts[1]); err == nil && i < len(rowOf) {
+					k = strconv.FormatInt(rowOf[i], 10)
+				}
+			}
+			d.Errors[k] = m
+		}
+		return h.renderCourse(w, r, d)
+	}
+	if err != nil {
+		return err
+	}
+	_ = posted
+	return web.Redirect(w, r, "/courses/"+strconv.FormatInt(id, 10), "skills.results_posted")
+}
+
+// transcriptData is a transcript page (one's own or a person's).
+type transcriptData struct {
+	T       *Transcript
+	Own     bool
+	Reverse bool // the viewer may correct entries
+	Rules   []Rule
+}
+
+func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	t, err := h.Skills.OwnTranscript(ctx, auth.ActorFrom(ctx), before)
+	if err == person.ErrNotLinked {
+		return web.Render(ctx, w, notLinkedPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills")))
+	}
+	if err != nil {
+		return err
+	}
+	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), transcriptData{T: t, Own: true}))
+}
+
+func (h *Handler) personCredits(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	a := auth.ActorFrom(ctx)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	t, err := h.Skills.Transcript(ctx, a, id, before)
+	if err != nil {
+		return err
+	}
+	d := transcriptData{T: t, Reverse: a.Can(auth.SkillsManage, t.Person.OrgPath)}
+	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.Tf(ctx, "skills.credits_of", t.Person.Name), "nav.people"), d))
+}
+
+func (h *Handler) issue(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	iss, err := h.Skills.IssueTranscript(ctx, auth.ActorFrom(ctx), 0)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/transcripts/"+iss.Code, http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) verify(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	iss, err := h.Skills.Verify(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(web.BaseURL(r)+"/transcripts/"+iss.Code, qrcode.Medium, 200)
+	if err != nil {
+		return err
+	}
+	qr := "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	return web.Render(ctx, w, verifyPage(web.NewPage(w, r, web.T(ctx, "skills.transcript"), ""), iss, qr))
+}
+
+func (h *Handler) reverse(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var personID int64
+	if err := h.Skills.db.R().QueryRowContext(ctx, `SELECT person_id FROM credit_entries WHERE id = $1`, id).Scan(&personID); err != nil {
+		return errs.ErrNotFound
+	}
+	_, err = h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("reason"))
+	back := "/people/" + strconv.FormatInt(personID, 10) + "/credits"
+	if e, ok := errs.As(err); ok && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
+		msg := e.Msg
+		for _, m := range e.Fields {
+			msg = m
+		}
+		web.SetFlash(w, "error", msg)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, back, "skills.reversed")
+}
+
+func (h *Handler) rules(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	rules, err := h.Skills.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	a := auth.ActorFrom(ctx)
+	root, err := h.Orgs.Root(ctx)
+	if err != nil {
+		return err
+	}
+	return web.Render(ctx, w, rulesPage(web.NewPage(w, r, web.T(ctx, "skills.rules"), "nav.skills"), rules, a.Can(auth.SkillsRules, root.Path)))
+}
+
+func (h *Handler) setRule(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	credits, err1 := strconv.Atoi(strings.TrimSpace(r.PostFormValue("credits")))
+	years, err2 := strconv.Atoi(strings.TrimSpace(r.PostFormValue("valid_years")))
+	if err1 != nil {
+		credits = -1
+	}
+	if err2 != nil {
+		years = -1
+	}
+	_, err := h.Skills.SetRule(ctx, auth.ActorFrom(ctx), r.PathValue("code"), credits, years)
+	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+		for _, m := range e.Fields {
+			web.SetFlash(w, "error", m)
+		}
+		http.Redirect(w, r, "/skills/rules", http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/skills/rules", "skills.rule_saved")
+}
