@@ -22,8 +22,8 @@ type Month struct {
 // Overview is an organization's skills figures, all read from rollups.
 type Overview struct {
 	Org        org.Org        `json:"org"`
-	Months     []Month        `json:"months"`      // the last twelve, oldest first
-	Categories map[string]int `json:"categories"`  // this year's credits by category
+	Months     []Month        `json:"months"`     // the last twelve, oldest first
+	Categories map[string]int `json:"categories"` // this year's credits by category
 	Year       int            `json:"year"`
 	YearTotal  int            `json:"year_total"`
 	Children   []ChildTotal   `json:"children"`
