@@ -76,6 +76,7 @@ type Account struct {
 type Result struct {
 	Orgs, Regions, People, Cadres, Campaigns, Events int
 	Plans, Recommendations                           int
+	Courses, Credited                                int // courses held, learners credited
 	Accounts                                         []Account
 }
 
@@ -184,6 +185,9 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 			return res, err
 		}
 		res.Accounts = append(res.Accounts, linked...)
+		if res.Courses, res.Credited, err = loadSkills(ctx, s, root, opt.Seed, today); err != nil {
+			return res, err
+		}
 		if err := d.Analyze(ctx); err != nil {
 			return res, fmt.Errorf("demo: analyze: %w", err)
 		}

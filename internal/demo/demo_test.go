@@ -20,6 +20,7 @@ import (
 	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/pii"
+	"qinggong/internal/skills"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -139,6 +140,12 @@ func TestLoadSmall(t *testing.T) {
 		}
 		checkPeople(t, e, res.People, time.Time{})
 		checkCareer(t, e, res)
+		if res.Courses != 11 || res.Credited < 150 {
+			t.Errorf("Result.Courses = %d, Credited = %d; want 11 and some 250", res.Courses, res.Credited)
+		}
+		if bad, err := skills.New(e.d, e.log, e.orgs, e.people, nil, nil).Check(ctx); err != nil || len(bad) > 0 {
+			t.Errorf("demo credit sums differ from the ledger: %v %v", bad, err)
+		}
 		// The identity sequence (PostgreSQL) must have moved past the explicit IDs.
 		admin := &auth.Actor{Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: e.root.ID, Paths: []string{e.root.Path}}}}
 		o, err := e.orgs.Create(ctx, admin, rows[1].id, org.Input{Name: "新建单位团委", Code: "NEW-UNIT", Level: org.LevelUnit})
