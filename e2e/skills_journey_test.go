@@ -33,7 +33,7 @@ func TestSkillsJourney(t *testing.T) {
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}
 	sec := &auth.Actor{Login: "fixture", Grants: []auth.Grant{{Role: auth.SecAdmin, ScopeKind: "global"}}}
-	p, err := app.People.Create(ctx, boot, person.Input{Name: "王技青", IDNumber: apptest.IDNumber(600), OrgID: e.Orgs["B1"].ID, Trade: "数控车工", SkillLevel: 4})
+	p, err := app.People.Create(ctx, boot, person.Input{Name: "王技青", IDNumber: apptest.IDNumber(600), OrgID: e.Orgs["B1"].ID, Trade: "数控车工", SkillLevel: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +42,11 @@ func TestSkillsJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := app.DB.W().ExecContext(ctx, `UPDATE people SET user_id = $1 WHERE id = $2`, uid, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Certified at level 5 two years ago: credits are what is missing for level 4.
+	since := time.Now().AddDate(-2, 0, 0).Format("2006-01-02")
+	if _, err := app.DB.W().ExecContext(ctx, `UPDATE skill_changes SET certified_on = $1 WHERE person_id = $2`, since, p.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -70,6 +75,14 @@ func TestSkillsJourney(t *testing.T) {
 	local := func(d time.Duration) string {
 		return time.Now().Add(d).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 	}
+
+	// 0. Before the course, the worker lacks credits for the next level.
+	login("wangjq")
+	b.open("/my/skills", "main h1")
+	if s := b.text("main"); !strings.Contains(s, "学分不足") {
+		t.Errorf("eligibility before the course: %q", s)
+	}
+	logout()
 
 	// 1. The city publishes a course on a new process.
 	login("admin")
@@ -150,6 +163,9 @@ func TestSkillsJourney(t *testing.T) {
 	if s := b.text("main"); !strings.Contains(s, "数控加工新工艺培训班") || !strings.Contains(s, "新工艺") {
 		t.Errorf("my skills: %q", s)
 	}
+	if s := b.text("main"); !strings.Contains(s, "已达到申报条件") {
+		t.Errorf("eligibility after the course: %q", s)
+	}
 	b.noHorizontalOverflow("my skills")
 	b.shot("skills-5-transcript")
 	b.run("print", chromedp.Click(chromedp.CSS(`form[action="/my/skills/transcript"] button`)))
@@ -161,4 +177,48 @@ func TestSkillsJourney(t *testing.T) {
 		t.Errorf("verification page without a login: %q", s)
 	}
 	b.shot("skills-6-verified")
+
+	// 6. The city schedules an appraisal session for level 4.
+	login("admin")
+	b.open("/appraisals/new", "#trade")
+	b.run("fill the session",
+		chromedp.SetValue(chromedp.CSS("#trade"), "数控车工"),
+		chromedp.SetValue(chromedp.CSS("#level"), "4"),
+		chromedp.SetValue(chromedp.CSS("#starts"), local(7*24*time.Hour)),
+		chromedp.SetValue(chromedp.CSS("#place"), "上海市职业技能鉴定中心"),
+		chromedp.SetValue(chromedp.CSS("#body"), "上海市职业技能鉴定中心"))
+	b.run("save session", chromedp.Click(chromedp.CSS(`form[action="/appraisals"] .buttons button[type=submit]`)))
+	b.waitPage("session page", `/^\/appraisals\/\d+$/.test(p)`)
+	sessionPath := eval[string](b, "path", "location.pathname")
+	logout()
+
+	// 7. The worker applies; the threshold is checked.
+	login("wangjq")
+	b.open(sessionPath, "main h1")
+	b.run("apply", chromedp.Click(chromedp.CSS(`form[action="`+sessionPath+`/apply"] button`)))
+	b.waitPage("applied", "document.querySelector('.flash.ok') !== null")
+	b.noHorizontalOverflow("applied")
+	b.shot("skills-7-applied")
+	logout()
+
+	// 8. The result: passed, the skill level raised.
+	login("admin")
+	b.open(sessionPath, "main h1")
+	b.run("scores",
+		chromedp.SetValue(chromedp.CSS(`form[action^="/appraisal-applications/"] [name=theory]`), "85"),
+		chromedp.SetValue(chromedp.CSS(`form[action^="/appraisal-applications/"] [name=practical]`), "78"),
+		chromedp.Click(chromedp.CSS(`form[action^="/appraisal-applications/"] button`)))
+	b.waitPage("result", "document.querySelector('.status-passed') !== null")
+	b.shot("skills-8-result")
+	logout()
+	login("wangjq")
+	b.open("/my/skills", "main h1")
+	if s := b.text("main"); !strings.Contains(s, "四级/中级工") || !strings.Contains(s, "鉴定合格") {
+		t.Errorf("after passing: %q", s)
+	}
+	b.shot("skills-9-level-raised")
+	got, err := app.People.Get(ctx, boot, p.ID)
+	if err != nil || got.SkillLevel != 4 {
+		t.Fatalf("skill level after the appraisal: %+v %v", got, err)
+	}
 }

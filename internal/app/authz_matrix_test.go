@@ -93,10 +93,13 @@ type matrixEnv struct {
 	// open), credits: → a credit entry of that org's person from it;
 	// transcript: the code of a transcript of the root's person.
 	courses, credits map[string]int64
-	transcript       string
-	actors           map[string]*auth.Actor
-	clients          map[string]*apptest.Client
-	dirty            bool
+	// appraisals: org name → a session it organizes (level 5, open);
+	// applications: → that org's person's application to it.
+	appraisals, applications map[string]int64
+	transcript               string
+	actors                   map[string]*auth.Actor
+	clients                  map[string]*apptest.Client
+	dirty                    bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -108,7 +111,8 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		moves: map[string]int64{}, cadres: map[string]int64{}, campaigns: map[string]int64{}, noms: map[string]int64{},
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
 		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
-		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{}}
+		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{},
+		appraisals: map[string]int64{}, applications: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -253,6 +257,16 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatal(err)
 		}
 		m.courses[name], m.credits[name] = c.ID, entry
+		ap, err := e.App.Skills.CreateAppraisal(ctx, boot, skills.AppraisalInput{OrgID: e.Orgs[name].ID, Trade: "电工", Level: 5,
+			Starts: now.Add(7 * 24 * time.Hour), Place: "鉴定中心", Capacity: 5, Body: "矩阵鉴定机构"})
+		if err != nil {
+			t.Fatalf("matrix appraisal %s: %v", name, err)
+		}
+		x, err := e.App.Skills.Apply(ctx, boot, ap.ID, m.people[name])
+		if err != nil {
+			t.Fatalf("matrix application %s: %v", name, err)
+		}
+		m.appraisals[name], m.applications[name] = ap.ID, x.ID
 	}
 	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
 	if err != nil {
@@ -448,6 +462,10 @@ func objectKind(pattern string) string {
 		return "recommendation"
 	case strings.HasPrefix(s, "/courses/{"):
 		return "course"
+	case strings.HasPrefix(s, "/appraisals/{"):
+		return "appraisal"
+	case strings.HasPrefix(s, "/appraisal-applications/{"):
+		return "application"
 	case strings.HasPrefix(s, "/credits/{"):
 		return "credit"
 	case strings.HasPrefix(s, "/transcripts/{"):
@@ -496,7 +514,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
@@ -579,10 +597,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if missing {
 			objPath = "/1/"
 		}
-	case "plan", "milestone", "recommendation", "course", "credit":
+	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application":
 		if !missing {
 			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
-				"credit": m.credits}
+				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -687,6 +705,21 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return careerExpect(rt, a, objPath)
 	case kind == "recommendation":
 		return talentExpect(rt, a, objPath)
+	case kind == "appraisal":
+		// Sessions are open to every login; their applications are the
+		// organizer's (403 to anyone else, who sees the session).
+		if rt.Perm == auth.Authenticated || a.Can(auth.SkillsManage, objPath) {
+			return expAllowed
+		}
+		return expForbid
+	case kind == "application":
+		switch {
+		case a.Can(auth.SkillsManage, objPath):
+			return expAllowed
+		case a.Can(auth.OrgRead, objPath):
+			return expForbid
+		}
+		return expMissing
 	case kind == "course" && rt.Perm == auth.Authenticated:
 		return eventExpect(rt, a, "event", objPath) // a course is seen as its event is
 	case kind == "course" || kind == "credit":

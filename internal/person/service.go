@@ -301,3 +301,19 @@ func changedFields(old *Person, c checked) string {
 	}
 	return "fields=" + string(out)
 }
+
+// CertifySkill records, inside the caller's transaction, the skill level a
+// person was certified at (a skill appraisal passed): the level on the
+// record, the history and the growth record. The caller (the appraisal)
+// has checked who may.
+func (s *Service) CertifySkill(ctx context.Context, tx *db.Tx, by *auth.Actor, personID int64, level int, on, body string) error {
+	p, err := byID(ctx, tx, personID)
+	if err != nil {
+		return err
+	}
+	db.BumpPeopleVersion(tx)
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET skill_level = $1, updated_at = $2 WHERE id = $3`, level, s.now().UTC(), p.ID); err != nil {
+		return err
+	}
+	return s.recordSkill(ctx, tx, by, p.ID, p.OrgID, p.OrgPath, SkillChange{Level: level, CertifiedOn: on, Body: body}, true)
+}

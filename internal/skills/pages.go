@@ -22,6 +22,7 @@ import (
 // corrections; the credit rules.
 
 func pageRoutes(r *web.Router, h *Handler) {
+	appraisalRoutes(r, h)
 	r.Get("/skills", auth.OrgRead, h.overviewPage)
 	r.Get("/courses/new", auth.SkillsManage, h.newCourse)
 	r.Post("/courses", auth.SkillsManage, h.createCourse)
@@ -258,10 +259,11 @@ func (h *Handler) postResults(w http.ResponseWriter, r *http.Request) error {
 
 // transcriptData is a transcript page (one's own or a person's).
 type transcriptData struct {
-	T       *Transcript
-	Own     bool
-	Reverse bool // the viewer may correct entries
-	Rules   []Rule
+	T            *Transcript
+	Own          bool
+	Reverse      bool // the viewer may correct entries
+	Eligibility  *Eligibility
+	Applications []Application
 }
 
 func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
@@ -274,7 +276,14 @@ func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), transcriptData{T: t, Own: true}))
+	d := transcriptData{T: t, Own: true}
+	if d.Eligibility, err = h.Skills.EligibilityOf(ctx, h.Skills.db.R(), t.Person); err != nil {
+		return err
+	}
+	if d.Applications, err = h.Skills.MyApplications(ctx, auth.ActorFrom(ctx)); err != nil {
+		return err
+	}
+	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), d))
 }
 
 func (h *Handler) personCredits(w http.ResponseWriter, r *http.Request) error {
