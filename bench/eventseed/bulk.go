@@ -20,6 +20,7 @@ type person struct {
 	id, org int64
 	name    string
 	path    string
+	linked  bool // has a login already (the demo's own young workers)
 }
 
 // orgRow is an organization as the bulk needs it.
@@ -34,8 +35,7 @@ type orgRow struct {
 type world struct {
 	orgs   map[int64]orgRow
 	byPath []person // sorted by path, then id
-	byID   []person
-	people []person
+	people []person // by id
 }
 
 func loadWorld(ctx context.Context, d *db.DB) (*world, error) {
@@ -56,13 +56,13 @@ func loadWorld(ctx context.Context, d *db.DB) (*world, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = d.R().QueryContext(ctx, `SELECT id, org_id, org_path, name FROM people ORDER BY id`)
+	rows, err = d.R().QueryContext(ctx, `SELECT id, org_id, org_path, name, user_id IS NOT NULL FROM people ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var p person
-		if err := rows.Scan(&p.id, &p.org, &p.path, &p.name); err != nil {
+		if err := rows.Scan(&p.id, &p.org, &p.path, &p.name, &p.linked); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -72,7 +72,6 @@ func loadWorld(ctx context.Context, d *db.DB) (*world, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	w.byID = w.people
 	w.byPath = append([]person(nil), w.people...)
 	sort.SliceStable(w.byPath, func(i, j int) bool { return w.byPath[i].path < w.byPath[j].path })
 	return w, nil

@@ -5,9 +5,10 @@
 // each event equal to its rows) and the check-ins of sessions already
 // held; then what the HTTP measurements of bench/event.sh need:
 //
-//   - a login and an API token for each of the first --logins people (the
-//     tokens written to --tokens, one a line, in person order), so that
-//     every request of a run can be a different young worker;
+//   - a login and an API token for each of the first --logins people
+//     without a login yet (the tokens written to --tokens, one a line, in
+//     person order), so that every request of a run can be a different
+//     young worker;
 //   - "register": a published public event, registration open now, no
 //     registrations yet, capacity 100,000 (POST /api/v1/events/{id}/registrations);
 //   - "checkin": a published public event every login is registered for,
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	cfg.DBFlags(fs)
 	fs.IntVar(&o.events, "events", 100_000, "events to add in bulk")
 	fs.IntVar(&o.registrations, "registrations", 2_000_000, "registrations to add in bulk, over those events")
-	fs.IntVar(&o.logins, "logins", 20_000, "people given a login and an API token (in id order)")
+	fs.IntVar(&o.logins, "logins", 20_000, "people given a login and an API token (the first by ID without one)")
 	fs.IntVar(&o.seminar, "seminar", 2000, "attendees of each of the two rush seminars (the first logins)")
 	fs.IntVar(&o.batch, "batch", 2000, "events per transaction")
 	fs.Float64Var(&o.attendance, "attendance", 0.8, "share of seats checked in at each session already held")
@@ -122,8 +123,15 @@ func seed(ctx context.Context, a *app.App, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(w.people) < o.logins {
-		return fmt.Errorf("%d people, %d logins wanted", len(w.people), o.logins)
+	// The logins: the first people (by ID) without one yet.
+	var people []person
+	for _, p := range w.people {
+		if !p.linked && len(people) < o.logins {
+			people = append(people, p)
+		}
+	}
+	if len(people) < o.seminar {
+		return fmt.Errorf("%d people without a login, %d attendees wanted", len(people), o.seminar)
 	}
 	rng := rand.New(rand.NewPCG(o.seed, 0xE12))
 	b := newBulk(w, rng, boss.UserID, start)
@@ -132,7 +140,6 @@ func seed(ctx context.Context, a *app.App, o options, out io.Writer) error {
 		return fmt.Errorf("bulk: %w", err)
 	}
 	bulked := time.Since(start)
-	people := w.byID[:o.logins]
 	users, err := logins(ctx, a, people)
 	if err != nil {
 		return fmt.Errorf("logins: %w", err)
