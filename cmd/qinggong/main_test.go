@@ -72,7 +72,7 @@ func TestCommandLine(t *testing.T) {
 	if code, out := cli(t, env, "audit", "verify"); code == 0 || !strings.Contains(out, "people counts differ") {
 		t.Fatalf("verify with a wrong people count: exit %d\n%s", code, out)
 	}
-	if code, out := cli(t, env, "audit", "rebuild"); code != 0 || !strings.Contains(out, "people rollups rebuilt") {
+	if code, out := cli(t, env, "audit", "rebuild"); code != 0 || !strings.Contains(out, "people and credit rollups rebuilt") {
 		t.Fatalf("rebuild: exit %d\n%s", code, out)
 	}
 	if code, out := cli(t, env, "audit", "verify"); code != 0 {

@@ -96,6 +96,7 @@ type matrixEnv struct {
 	// appraisals: org name → a session it organizes (level 5, open);
 	// applications: → that org's person's application to it.
 	appraisals, applications map[string]int64
+	mentorships              map[string]int64 // → that org's person apprenticed to the root's technician
 	transcript               string
 	actors                   map[string]*auth.Actor
 	clients                  map[string]*apptest.Client
@@ -112,7 +113,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
 		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
 		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{},
-		appraisals: map[string]int64{}, applications: map[string]int64{}}
+		appraisals: map[string]int64{}, applications: map[string]int64{}, mentorships: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -267,6 +268,18 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix application %s: %v", name, err)
 		}
 		m.appraisals[name], m.applications[name] = ap.ID, x.ID
+	}
+	tech, err := e.App.People.Create(ctx, boot, person.Input{Name: "矩阵技师", IDNumber: apptest.IDNumber(1900), OrgID: root.ID, SkillLevel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range fixtureOrgs {
+		ms, err := e.App.Skills.CreateMentorship(ctx, boot, skills.MentorshipInput{MentorID: tech.ID, ApprenticeID: m.people[name], Trade: "电工",
+			Goals: "矩阵目标", Starts: "2026-01-01", Ends: "2026-12-31"})
+		if err != nil {
+			t.Fatalf("matrix mentorship %s: %v", name, err)
+		}
+		m.mentorships[name] = ms.ID
 	}
 	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
 	if err != nil {
@@ -464,6 +477,8 @@ func objectKind(pattern string) string {
 		return "course"
 	case strings.HasPrefix(s, "/appraisals/{"):
 		return "appraisal"
+	case strings.HasPrefix(s, "/mentorships/{"):
+		return "mentorship"
 	case strings.HasPrefix(s, "/appraisal-applications/{"):
 		return "application"
 	case strings.HasPrefix(s, "/credits/{"):
@@ -514,7 +529,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application", "mentorship":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
@@ -597,10 +612,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if missing {
 			objPath = "/1/"
 		}
-	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application":
+	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship":
 		if !missing {
 			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
-				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications}
+				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications, "mentorship": m.mentorships}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -709,6 +724,16 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		// Sessions are open to every login; their applications are the
 		// organizer's (403 to anyone else, who sees the session).
 		if rt.Perm == auth.Authenticated || a.Can(auth.SkillsManage, objPath) {
+			return expAllowed
+		}
+		return expForbid
+	case kind == "mentorship":
+		// Read with the apprentice's records; written by its two sides (no
+		// actor is either: 403) and completed by skills.manage there.
+		switch {
+		case !a.Can(auth.PersonRead, objPath):
+			return expMissing
+		case rt.Method == "GET", rt.Perm == auth.SkillsManage && a.Can(auth.SkillsManage, objPath):
 			return expAllowed
 		}
 		return expForbid
