@@ -76,4 +76,3 @@ func BenchmarkPostResults500(b *testing.B) {
 		})
 	}
 }
-
