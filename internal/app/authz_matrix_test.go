@@ -97,10 +97,13 @@ type matrixEnv struct {
 	// applications: → that org's person's application to it.
 	appraisals, applications map[string]int64
 	mentorships              map[string]int64 // → that org's person apprenticed to the root's technician
-	transcript               string
-	actors                   map[string]*auth.Actor
-	clients                  map[string]*apptest.Client
-	dirty                    bool
+	// competitions: org name → an open competition it organizes, with one
+	// entry (entries) of that org's person; no actor judges.
+	competitions, entries map[string]int64
+	transcript            string
+	actors                map[string]*auth.Actor
+	clients               map[string]*apptest.Client
+	dirty                 bool
 }
 
 func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
@@ -113,7 +116,8 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		rounds: map[string]int64{}, assignments: map[string]int64{}, notices: map[string]int64{}, objections: map[string]int64{},
 		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
 		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{},
-		appraisals: map[string]int64{}, applications: map[string]int64{}, mentorships: map[string]int64{}}
+		appraisals: map[string]int64{}, applications: map[string]int64{}, mentorships: map[string]int64{},
+		competitions: map[string]int64{}, entries: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -280,6 +284,17 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix mentorship %s: %v", name, err)
 		}
 		m.mentorships[name] = ms.ID
+		cp, err := e.App.Skills.CreateCompetition(ctx, boot, skills.CompetitionInput{OrgID: e.Orgs[name].ID, Title: "矩阵竞赛", Trade: "电工",
+			Level: "enterprise", HeldOn: "2026-06-01"})
+		if err == nil {
+			var en *skills.CompetitionEntry
+			if en, err = e.App.Skills.Enter(ctx, boot, cp.ID, "", []int64{m.people[name]}); err == nil {
+				m.competitions[name], m.entries[name] = cp.ID, en.ID
+			}
+		}
+		if err != nil {
+			t.Fatalf("matrix competition %s: %v", name, err)
+		}
 	}
 	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
 	if err != nil {
@@ -479,6 +494,10 @@ func objectKind(pattern string) string {
 		return "appraisal"
 	case strings.HasPrefix(s, "/mentorships/{"):
 		return "mentorship"
+	case strings.HasPrefix(s, "/competitions/{"):
+		return "competition"
+	case strings.HasPrefix(s, "/competition-entries/{"):
+		return "entry"
 	case strings.HasPrefix(s, "/appraisal-applications/{"):
 		return "application"
 	case strings.HasPrefix(s, "/credits/{"):
@@ -529,7 +548,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application", "mentorship":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
@@ -612,10 +631,11 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if missing {
 			objPath = "/1/"
 		}
-	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship":
+	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry":
 		if !missing {
 			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
-				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications, "mentorship": m.mentorships}
+				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications, "mentorship": m.mentorships,
+				"competition": m.competitions, "entry": m.entries}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -727,6 +747,20 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 			return expAllowed
 		}
 		return expForbid
+	case kind == "competition":
+		// Read with the organizer (judges too, and no actor is one);
+		// organized with skills.manage there, else 403 to a reader.
+		switch {
+		case rt.Perm == auth.SkillsManage && a.Can(auth.SkillsManage, objPath):
+			return expAllowed
+		case !a.Can(auth.OrgRead, objPath) && !a.Can(auth.SkillsManage, objPath):
+			return expMissing
+		case rt.Perm == auth.SkillsManage:
+			return expForbid
+		}
+		return expAllowed
+	case kind == "entry":
+		return expForbid // scored by the competition's judges only, and no actor is one
 	case kind == "mentorship":
 		// Read with the apprentice's records; written by its two sides (no
 		// actor is either: 403) and completed by skills.manage there.
