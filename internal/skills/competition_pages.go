@@ -243,7 +243,9 @@ func (h *Handler) apiEnter(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiClose(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) ([]CompetitionEntry, error) { return h.Skills.CloseCompetition(ctx, auth.ActorFrom(ctx), id) })
+	return withID(w, r, http.StatusOK, func(id int64) ([]CompetitionEntry, error) {
+		return h.Skills.CloseCompetition(ctx, auth.ActorFrom(ctx), id)
+	})
 }
 
 func (h *Handler) apiScore(w http.ResponseWriter, r *http.Request) error {
