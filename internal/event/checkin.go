@@ -77,17 +77,24 @@ func window(t time.Time) int64 { return t.Unix() / int64(CodePeriod/time.Second)
 // SessionCode is the code the organizer's check-in screen shows now, with
 // the live counts.
 func (s *Service) SessionCode(ctx context.Context, by *auth.Actor, sessionID int64) (*Code, error) {
+	c, _, _, err := s.sessionCode(ctx, by, sessionID)
+	return c, err
+}
+
+// sessionCode is SessionCode with the session and event it read (the
+// screen shows them: one read, not two).
+func (s *Service) sessionCode(ctx context.Context, by *auth.Actor, sessionID int64) (*Code, *Session, *Event, error) {
 	x, secret, e, err := sessionOf(ctx, s.db.R(), sessionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if !by.Can(auth.EventManage, e.OrgPath) {
-		return nil, errs.ErrNotFound
+		return nil, nil, nil, errs.ErrNotFound
 	}
 	now := s.now()
 	w := window(now)
 	return &Code{SessionID: x.ID, Code: windowCode(secret, x.ID, w), Until: time.Unix((w+1)*int64(CodePeriod/time.Second), 0).UTC(),
-		Attended: x.Attended, Expected: e.Registered}, nil
+		Attended: x.Attended, Expected: e.Registered}, x, e, nil
 }
 
 // CheckInByCode checks the actor in to a session with the code from the

@@ -108,3 +108,24 @@ func TestFeedback(t *testing.T) {
 		wantKind(t, err, errs.NotFound)
 	})
 }
+
+// TestMyEventsOpen: "my events" says which codes can still be scanned (a
+// session not ended an hour ago), so the page draws only those.
+func TestMyEventsOpen(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		e := f.open(t, 10, true, nil)
+		p := f.person(t, "王明", f.B1)
+		me := f.self(t, p)
+		if _, err := f.events.Register(f.ctx, me, e.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := f.events.MyEvents(f.ctx, me)
+		if err != nil || len(mine) != 1 || !mine[0].Open {
+			t.Fatalf("before the session: %+v, %v", mine, err)
+		}
+		f.clock.Advance(50*time.Hour + 61*time.Minute) // the session ended over an hour ago
+		if mine, _ = f.events.MyEvents(f.ctx, me); len(mine) != 1 || mine[0].Open {
+			t.Fatalf("after the session: %+v", mine)
+		}
+	})
+}

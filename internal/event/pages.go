@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -452,7 +453,7 @@ func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 	items := make([]mineItem, len(list))
 	for i, m := range list {
 		items[i] = mineItem{Mine: m}
-		if m.Status == Registered && m.Event.Status == StatusPublished {
+		if m.Status == Registered && m.Event.Status == StatusPublished && m.Open {
 			if items[i].QR, err = qrData(m.Code, 240); err != nil {
 				return err
 			}
@@ -463,13 +464,40 @@ func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 
 // qrData is a QR code of text as a data: URL (the page's images may be
 // data URLs; no script draws it).
+// qrData draws text as a QR image (a data: URL). Drawing one costs
+// milliseconds — most of a "my events" page or a check-in screen — and a
+// personal code never changes while a session's changes every 30 seconds,
+// so images are kept by text and size. The cache is bounded; when full it
+// starts over (a code is cheap to redraw once).
 func qrData(text string, size int) (string, error) {
+	key := strconv.Itoa(size) + "|" + text
+	qrMu.Lock()
+	v, ok := qrKept[key]
+	qrMu.Unlock()
+	if ok {
+		return v, nil
+	}
 	png, err := qrcode.Encode(text, qrcode.Medium, size)
 	if err != nil {
 		return "", err
 	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png), nil
+	v = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	qrMu.Lock()
+	if len(qrKept) >= qrKeep {
+		qrKept = make(map[string]string, qrKeep)
+	}
+	qrKept[key] = v
+	qrMu.Unlock()
+	return v, nil
 }
+
+// qrKeep bounds the kept images (some 3 KB each).
+const qrKeep = 5000
+
+var (
+	qrMu   sync.Mutex
+	qrKept = make(map[string]string, qrKeep)
+)
 
 // screenData is the organizer's check-in screen.
 type screenData struct {
@@ -487,11 +515,7 @@ func (h *Handler) screenData(r *http.Request) (*screenData, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.Events.SessionCode(ctx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	x, _, e, err := sessionOf(ctx, h.Events.db.R(), id)
+	c, x, e, err := h.Events.sessionCode(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}

@@ -275,6 +275,9 @@ func personalCode() string {
 type Mine struct {
 	Registration
 	Event Event `json:"event"`
+	// Open: a session of the event has not yet ended (its check-in
+	// closes an hour after), so the personal code can still be scanned.
+	Open bool `json:"open"`
 }
 
 // MyEvents lists the actor's own registrations, newest event first,
@@ -285,9 +288,10 @@ func (s *Service) MyEvents(ctx context.Context, by *auth.Actor) ([]Mine, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+db.Qualify("r.", registrationColumns)+`, `+db.Qualify("e.", eventColumns)+`
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+db.Qualify("r.", registrationColumns)+`, `+db.Qualify("e.", eventColumns)+`,
+		EXISTS (SELECT 1 FROM event_sessions x WHERE x.event_id = e.id AND x.ends > $3)
 		FROM registrations r JOIN events e ON e.id = r.event_id
-		WHERE r.person_id = $1 AND r.status <> $2 ORDER BY r.event_id DESC LIMIT 200`, p.ID, Cancelled)
+		WHERE r.person_id = $1 AND r.status <> $2 ORDER BY r.event_id DESC LIMIT 200`, p.ID, Cancelled, s.now().Add(-checkinCloses).UTC())
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +301,7 @@ func (s *Service) MyEvents(ctx context.Context, by *auth.Actor) ([]Mine, error) 
 		var m Mine
 		var ev db.Capture
 		scanEvent(&ev, &m.Event) // collects the event's destinations
-		if err := scanRegistration(db.ScanTail(rows, ev.Dest...), &m.Registration); err != nil {
+		if err := scanRegistration(db.ScanTail(rows, append(ev.Dest, &m.Open)...), &m.Registration); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
