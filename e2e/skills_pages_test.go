@@ -40,7 +40,7 @@ func TestSkillsPages(t *testing.T) {
 	mentor := mk("欧阳建国", 801, 2)
 	ap := mk("司马青云", 802, 5)
 	m, err := app.Skills.CreateMentorship(ctx, boot, skills.MentorshipInput{MentorID: mentor.ID, ApprenticeID: ap.ID, Trade: "数控车工",
-		Goals: "一年内独立完成多轴联动数控加工复杂零件，掌握宏程序编制，参加区级技能竞赛并取得名次，带动班组同事共同提高。",
+		Goals:  "一年内独立完成多轴联动数控加工复杂零件，掌握宏程序编制，参加区级技能竞赛并取得名次，带动班组同事共同提高。",
 		Starts: time.Now().AddDate(0, -2, 0).Format("2006-01-02"), Ends: time.Now().AddDate(1, 0, 0).Format("2006-01-02")})
 	if err != nil {
 		t.Fatal(err)
