@@ -90,5 +90,101 @@ func loadSkills(ctx context.Context, s Services, root *org.Org, seed int64, toda
 		}
 		credited += n
 	}
+	if err := loadSkillsMore(ctx, s, svc, by, districts, rng, today, clock); err != nil {
+		return courses, credited, err
+	}
 	return courses, credited, nil
+}
+
+// loadSkillsMore adds, in the first district: a closed competition with
+// placements and credits and an open one; mentorships between its
+// technicians and newer workers, some completed; a city appraisal session
+// to come. People are the district's own.
+func loadSkillsMore(ctx context.Context, s Services, svc *skills.Service, by *auth.Actor, districts []*org.Org, rng *rand.Rand,
+	today time.Time, clock *demoClock) error {
+	d := districts[0]
+	ids, err := peopleUnder(ctx, s, d.Path, 600)
+	if err != nil || len(ids) < 200 {
+		return err
+	}
+	t := today.In(shanghai)
+	clock.t = t.AddDate(0, -3, 0)
+	for k, title := range []string{d.ShortName + "青工数控车工技能比武", d.ShortName + "青工电工技能大赛"} {
+		c, err := svc.CreateCompetition(ctx, by, skills.CompetitionInput{OrgID: d.ID, Title: title, Trade: []string{"数控车工", "电工"}[k],
+			Level: "industry", HeldOn: clock.t.AddDate(0, 0, 14+60*k).Format(time.DateOnly)})
+		if err != nil {
+			return fmt.Errorf("demo: competition: %w", err)
+		}
+		var entries []int64
+		for i := 0; i < 12; i++ {
+			e, err := svc.Enter(ctx, by, c.ID, "", []int64{ids[300+k*20+i]})
+			if err != nil {
+				return fmt.Errorf("demo: competition entry: %w", err)
+			}
+			entries = append(entries, e.ID)
+		}
+		if k == 1 {
+			continue // still open
+		}
+		judges, err := s.DB.R().QueryContext(ctx, `SELECT id FROM users WHERE login IN ('expert_1', 'expert_2', 'expert_3') ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		var js []int64
+		for judges.Next() {
+			var id int64
+			judges.Scan(&id)
+			js = append(js, id)
+		}
+		judges.Close()
+		for _, j := range js {
+			if err := svc.AddJudge(ctx, by, c.ID, j); err != nil {
+				return err
+			}
+			ja := &auth.Actor{UserID: j, Login: "judge"}
+			for _, e := range entries {
+				if err := svc.Score(ctx, ja, e, 60+rng.IntN(40)); err != nil {
+					return fmt.Errorf("demo: score: %w", err)
+				}
+			}
+		}
+		clock.t = clock.t.AddDate(0, 0, 15)
+		if _, err := svc.CloseCompetition(ctx, by, c.ID); err != nil {
+			return fmt.Errorf("demo: close competition: %w", err)
+		}
+	}
+	// Mentorships: the district's technicians (level 1–2) with newer workers.
+	rows, err := s.DB.R().QueryContext(ctx, `SELECT id FROM people WHERE org_path >= $1 AND org_path < $2 AND skill_level BETWEEN 1 AND 2
+		AND status = 'active' ORDER BY id LIMIT 8`, d.Path, d.Path[:len(d.Path)-1]+"0")
+	if err != nil {
+		return err
+	}
+	var mentors []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		mentors = append(mentors, id)
+	}
+	rows.Close()
+	for i, m := range mentors {
+		clock.t = t.AddDate(-1, i, 0)
+		ms, err := svc.CreateMentorship(ctx, by, skills.MentorshipInput{MentorID: m, ApprenticeID: ids[400+i], Trade: "数控车工",
+			Goals: "掌握岗位核心技能，一年内通过上一级职业技能鉴定。", Starts: clock.t.Format(time.DateOnly),
+			Ends: clock.t.AddDate(1, 0, -1).Format(time.DateOnly)})
+		if err != nil {
+			return fmt.Errorf("demo: mentorship: %w", err)
+		}
+		if i%2 == 0 && clock.t.AddDate(1, 0, 0).Before(today) {
+			clock.t = clock.t.AddDate(1, 0, 0)
+			if _, err := svc.CompleteMentorship(ctx, by, ms.ID, "徒弟进步明显，已能独立承担岗位工作。", 4+i%2); err != nil {
+				return fmt.Errorf("demo: complete mentorship: %w", err)
+			}
+		}
+	}
+	clock.t = t
+	if _, err := svc.CreateAppraisal(ctx, by, skills.AppraisalInput{OrgID: by.OrgID, Trade: "数控车工", Level: 4, Starts: t.AddDate(0, 0, 21),
+		Place: "上海市职业技能鉴定中心", Capacity: 60, Body: "上海市职业技能鉴定中心"}); err != nil {
+		return fmt.Errorf("demo: appraisal: %w", err)
+	}
+	return nil
 }
