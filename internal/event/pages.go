@@ -450,20 +450,33 @@ func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]mineItem, len(list))
-	for i, m := range list {
-		items[i] = mineItem{Mine: m}
+	// At the door a young worker needs the codes still to be scanned: those
+	// first, then the latest of the rest; ?all=1 shows the whole history.
+	all := r.URL.Query().Get("all") == "1"
+	var items, past []mineItem
+	hidden := 0
+	for _, m := range list {
+		it := mineItem{Mine: m}
 		if m.Status == Registered && m.Event.Status == StatusPublished && m.Open {
-			if items[i].QR, err = qrData(m.Code, 240); err != nil {
+			if it.QR, err = qrData(m.Code, 240); err != nil {
 				return err
 			}
 		}
+		switch {
+		case m.Open:
+			items = append(items, it)
+		case all || len(past) < minePast:
+			past = append(past, it)
+		default:
+			hidden++
+		}
 	}
-	return web.Render(ctx, w, minePage(web.NewPage(w, r, web.T(ctx, "event.mine"), "nav.my_events"), items, linked))
+	return web.Render(ctx, w, minePage(web.NewPage(w, r, web.T(ctx, "event.mine"), "nav.my_events"), append(items, past...), linked, hidden))
 }
 
-// qrData is a QR code of text as a data: URL (the page's images may be
-// data URLs; no script draws it).
+// minePast is how many past events "my events" shows before a link to all.
+const minePast = 20
+
 // qrData draws text as a QR image (a data: URL). Drawing one costs
 // milliseconds — most of a "my events" page or a check-in screen — and a
 // personal code never changes while a session's changes every 30 seconds,
