@@ -63,6 +63,13 @@ func TestSkillsPages(t *testing.T) {
 		}
 	}
 
+	inn, err := app.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs["U1"].ID, Kind: "improvement",
+		Title: "数控车床冷却液循环利用与过滤系统改造", Description: "改造冷却液回收管路并增加二级过滤，延长冷却液使用周期，年节约冷却液 30 吨。",
+		BenefitYuan: 120000, EnergyKWh: 8000, Tags: []string{"energy", "green"}, Submitters: []int64{mentor.ID, ap.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	b := startBrowser(t, e.Server.URL)
 	b.run("phone viewport", phone())
 	b.open("/login", "#login")
@@ -86,4 +93,13 @@ func TestSkillsPages(t *testing.T) {
 	b.open("/competitions", "main h1")
 	b.noHorizontalOverflow("competitions")
 	b.shot("skills-pages-3-competitions")
+	b.open("/innovations/"+strconv.FormatInt(inn.ID, 10), "main h1")
+	if s := b.text("main"); !strings.Contains(s, "欧阳建国、司马青云") || !strings.Contains(s, "节能降耗") {
+		t.Errorf("innovation page: %q", s)
+	}
+	b.noHorizontalOverflow("innovation")
+	b.shot("skills-pages-4-innovation")
+	b.open("/innovations?tag=energy", "main h1")
+	b.noHorizontalOverflow("innovations")
+	b.shot("skills-pages-5-innovations")
 }

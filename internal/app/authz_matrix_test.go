@@ -100,6 +100,7 @@ type matrixEnv struct {
 	// competitions: org name → an open competition it organizes, with one
 	// entry (entries) of that org's person; no actor judges.
 	competitions, entries map[string]int64
+	innovations           map[string]int64 // → an innovation of that org's person, filed there
 	transcript            string
 	actors                map[string]*auth.Actor
 	clients               map[string]*apptest.Client
@@ -117,7 +118,7 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		certs: map[string]int64{}, events: map[string]int64{}, sessions: map[string]int64{}, regs: map[string]int64{}, materials: map[string]int64{},
 		plans: map[string]int64{}, milestones: map[string]int64{}, recs: map[string]int64{}, courses: map[string]int64{}, credits: map[string]int64{},
 		appraisals: map[string]int64{}, applications: map[string]int64{}, mentorships: map[string]int64{},
-		competitions: map[string]int64{}, entries: map[string]int64{}}
+		competitions: map[string]int64{}, entries: map[string]int64{}, innovations: map[string]int64{}}
 	root := e.Orgs["C"]
 	boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{
 		{Role: auth.SecAdmin, ScopeKind: "global"},
@@ -295,6 +296,12 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 		if err != nil {
 			t.Fatalf("matrix competition %s: %v", name, err)
 		}
+		inn, err := e.App.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs[name].ID, Kind: "suggestion", Title: "矩阵建议",
+			Description: "矩阵", Submitters: []int64{m.people[name]}})
+		if err != nil {
+			t.Fatalf("matrix innovation %s: %v", name, err)
+		}
+		m.innovations[name] = inn.ID
 	}
 	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
 	if err != nil {
@@ -496,6 +503,8 @@ func objectKind(pattern string) string {
 		return "mentorship"
 	case strings.HasPrefix(s, "/competitions/{"):
 		return "competition"
+	case strings.HasPrefix(s, "/innovations/{"):
+		return "innovation"
 	case strings.HasPrefix(s, "/competition-entries/{"):
 		return "entry"
 	case strings.HasPrefix(s, "/appraisal-applications/{"):
@@ -548,7 +557,7 @@ func objectKind(pattern string) string {
 // targetsFor lists the target labels of a kind; "missing" is a nonexistent ID.
 func targetsFor(kind string) []string {
 	switch kind {
-	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry":
+	case "org", "user", "grant", "person", "cadre", "campaign", "nomination", "event", "session", "registration", "material", "plan", "milestone", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry", "innovation":
 		return append(slices.Clone(fixtureOrgs), "missing")
 	case "recommendation":
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
@@ -631,11 +640,11 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if missing {
 			objPath = "/1/"
 		}
-	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry":
+	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry", "innovation":
 		if !missing {
 			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
 				"credit": m.credits, "appraisal": m.appraisals, "application": m.applications, "mentorship": m.mentorships,
-				"competition": m.competitions, "entry": m.entries}
+				"competition": m.competitions, "entry": m.entries, "innovation": m.innovations}
 			objID, objPath = ids[kind][tgt], m.e.Orgs[tgt].Path
 		}
 	case "round", "assignment", "notice", "certificate":
@@ -756,6 +765,15 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		case !a.Can(auth.OrgRead, objPath) && !a.Can(auth.SkillsManage, objPath):
 			return expMissing
 		case rt.Perm == auth.SkillsManage:
+			return expForbid
+		}
+		return expAllowed
+	case kind == "innovation":
+		// Read with the organization; evaluated with skills.manage there.
+		switch {
+		case !a.Can(auth.OrgRead, objPath):
+			return expMissing
+		case rt.Perm == auth.SkillsManage && !a.Can(auth.SkillsManage, objPath):
 			return expForbid
 		}
 		return expAllowed

@@ -25,6 +25,7 @@ func pageRoutes(r *web.Router, h *Handler) {
 	appraisalRoutes(r, h)
 	mentorshipRoutes(r, h)
 	competitionRoutes(r, h)
+	innovationRoutes(r, h)
 	r.Get("/skills", auth.OrgRead, h.overviewPage)
 	r.Get("/courses/new", auth.SkillsManage, h.newCourse)
 	r.Post("/courses", auth.SkillsManage, h.createCourse)
