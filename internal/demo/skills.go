@@ -28,6 +28,9 @@ var demoCourses = []struct{ title, trade, category string }{
 	{"钳工基础理论", "钳工", "theory"},
 }
 
+// demoInnovations are titles, one per innovation kind.
+var demoInnovations = []string{"降低数控车床刀具损耗 QC 小组成果", "快速定位夹具", "工件自动计数装置", "冷却液循环利用改造", "工具柜分区设计", "交接班记录电子化建议"}
+
 func loadSkills(ctx context.Context, s Services, root *org.Org, seed int64, today time.Time) (courses, credited int, err error) {
 	clock := &demoClock{}
 	events := event.New(s.DB, s.Audit, s.Orgs, s.People, clock.now)
@@ -178,6 +181,23 @@ func loadSkillsMore(ctx context.Context, s Services, svc *skills.Service, by *au
 			clock.t = clock.t.AddDate(1, 0, 0)
 			if _, err := svc.CompleteMentorship(ctx, by, ms.ID, "徒弟进步明显，已能独立承担岗位工作。", 4+i%2); err != nil {
 				return fmt.Errorf("demo: complete mentorship: %w", err)
+			}
+		}
+	}
+	// Innovations of every kind, most evaluated.
+	for i, k := range skills.InnovationKinds {
+		clock.t = t.AddDate(0, -6+i, 0)
+		x, err := svc.FileInnovation(ctx, by, skills.InnovationInput{OrgID: d.ID, Kind: k, Title: demoInnovations[i],
+			Description: "针对生产中的实际问题提出改进方案，经试用效果明显，已在班组推广。", BenefitYuan: int64(20000 + 15000*i),
+			EnergyKWh: int64(1000 * (i % 3)), Tags: [][]string{{"energy"}, nil, {"green"}, {"energy", "green"}, nil, nil}[i],
+			Submitters: []int64{ids[450+2*i], ids[451+2*i]}})
+		if err != nil {
+			return fmt.Errorf("demo: innovation: %w", err)
+		}
+		if i < 4 {
+			clock.t = clock.t.AddDate(0, 0, 20)
+			if _, err := svc.Evaluate(ctx, by, x.ID, skills.EvaluationLevels[i%3], i%2 == 0, "经评审，成果具有推广价值。"); err != nil {
+				return fmt.Errorf("demo: evaluate: %w", err)
 			}
 		}
 	}
