@@ -64,22 +64,9 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusCreated, p)
 }
 
-// withID runs fn with the {id} of the path and answers its plan as JSON.
-func withID(w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (*Plan, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := fn(id)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, status, p)
-}
-
 func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.Get(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.Get(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -88,7 +75,7 @@ func (h *Handler) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.Update(ctx, auth.ActorFrom(ctx), id, in) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.Update(ctx, auth.ActorFrom(ctx), id, in) })
 }
 
 func (h *Handler) apiAddMilestone(w http.ResponseWriter, r *http.Request) error {
@@ -97,7 +84,7 @@ func (h *Handler) apiAddMilestone(w http.ResponseWriter, r *http.Request) error 
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Plan, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Plan, error) {
 		return h.Career.AddMilestone(ctx, auth.ActorFrom(ctx), id, in)
 	})
 }
@@ -108,7 +95,7 @@ func (h *Handler) apiReview(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Plan, error) { return h.Career.AddReview(ctx, auth.ActorFrom(ctx), id, in) })
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Plan, error) { return h.Career.AddReview(ctx, auth.ActorFrom(ctx), id, in) })
 }
 
 func (h *Handler) apiMeet(w http.ResponseWriter, r *http.Request) error {
@@ -119,7 +106,7 @@ func (h *Handler) apiMeet(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.MeetMilestone(ctx, auth.ActorFrom(ctx), id, in.Note) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Plan, error) { return h.Career.MeetMilestone(ctx, auth.ActorFrom(ctx), id, in.Note) })
 }
 
 func (h *Handler) apiMine(w http.ResponseWriter, r *http.Request) error {

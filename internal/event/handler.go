@@ -40,13 +40,13 @@ func Routes(r *web.Router, h *Handler) {
 
 func (h *Handler) apiMaterials(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) ([]Material, error) { return h.Events.Materials(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) ([]Material, error) { return h.Events.Materials(ctx, auth.ActorFrom(ctx), id) })
 }
 
 // apiAddMaterial takes the file as the raw body, named by ?name=.
 func (h *Handler) apiAddMaterial(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusCreated, func(id int64) (*Material, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Material, error) {
 		if _, err := h.Events.managed(ctx, h.Events.db.R(), auth.ActorFrom(ctx), id); err != nil {
 			return nil, err
 		}
@@ -60,7 +60,7 @@ func (h *Handler) apiAddMaterial(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiRemoveMaterial(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Material, error) { return h.Events.RemoveMaterial(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Material, error) { return h.Events.RemoveMaterial(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiGiveFeedback(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +82,7 @@ func (h *Handler) apiGiveFeedback(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) apiFeedback(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Feedback, error) { return h.Events.FeedbackOf(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Feedback, error) { return h.Events.FeedbackOf(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -111,32 +111,19 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusCreated, e)
 }
 
-// withID runs fn with the {id} of the path and answers its value as JSON.
-func withID[T any](w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (T, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := fn(id)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, status, v)
-}
-
 func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Get(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Get(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiPublish(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Publish(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Publish(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiCancel(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Cancel(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Event, error) { return h.Events.Cancel(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiRegister(w http.ResponseWriter, r *http.Request) error {
@@ -147,14 +134,14 @@ func (h *Handler) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Registration, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Registration, error) {
 		return h.Events.Register(ctx, auth.ActorFrom(ctx), id, in.PersonID)
 	})
 }
 
 func (h *Handler) apiUnregister(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Registration, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Registration, error) {
 		return h.Events.CancelRegistration(ctx, auth.ActorFrom(ctx), id)
 	})
 }
@@ -171,7 +158,7 @@ func (h *Handler) apiMine(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) apiCode(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	w.Header().Set("Cache-Control", "no-store")
-	return withID(w, r, http.StatusOK, func(id int64) (*Code, error) { return h.Events.SessionCode(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Code, error) { return h.Events.SessionCode(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiCheckIn(w http.ResponseWriter, r *http.Request) error {
@@ -182,14 +169,14 @@ func (h *Handler) apiCheckIn(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
 		return h.Events.CheckInByCode(ctx, auth.ActorFrom(ctx), id, in.Code)
 	})
 }
 
 func (h *Handler) apiAttendance(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (map[string]any, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (map[string]any, error) {
 		list, err := h.Events.Attendance(ctx, auth.ActorFrom(ctx), id)
 		return map[string]any{"items": list}, err
 	})
@@ -207,7 +194,7 @@ func (h *Handler) apiMark(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*CheckIn, error) {
 		if in.PersonalCode != "" {
 			return h.Events.Scan(ctx, auth.ActorFrom(ctx), id, in.PersonalCode)
 		}

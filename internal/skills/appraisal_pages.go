@@ -203,12 +203,12 @@ func (h *Handler) apiCreateAppraisal(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *Handler) apiAppraisal(w http.ResponseWriter, r *http.Request) error {
-	return withID(w, r, http.StatusOK, func(id int64) (*AppraisalSession, error) { return h.Skills.Appraisal(r.Context(), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*AppraisalSession, error) { return h.Skills.Appraisal(r.Context(), id) })
 }
 
 func (h *Handler) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) ([]Application, error) { return h.Skills.Applications(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) ([]Application, error) { return h.Skills.Applications(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiApply(w http.ResponseWriter, r *http.Request) error {
@@ -219,7 +219,7 @@ func (h *Handler) apiApply(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Application, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Application, error) {
 		return h.Skills.Apply(ctx, auth.ActorFrom(ctx), id, in.PersonID)
 	})
 }
@@ -233,7 +233,7 @@ func (h *Handler) apiResult(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Application, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Application, error) {
 		return h.Skills.RecordResult(ctx, auth.ActorFrom(ctx), id, in.Theory, in.Practical)
 	})
 }

@@ -208,7 +208,7 @@ type competitionBody struct {
 
 func (h *Handler) apiCompetition(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (competitionBody, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (competitionBody, error) {
 		c, list, err := h.Skills.Entries(ctx, auth.ActorFrom(ctx), id)
 		return competitionBody{Competition: c, EntryList: list}, err
 	})
@@ -222,7 +222,7 @@ func (h *Handler) apiAddJudge(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (map[string]int64, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (map[string]int64, error) {
 		return map[string]int64{"user_id": in.UserID}, h.Skills.AddJudge(ctx, auth.ActorFrom(ctx), id, in.UserID)
 	})
 }
@@ -236,14 +236,14 @@ func (h *Handler) apiEnter(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*CompetitionEntry, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*CompetitionEntry, error) {
 		return h.Skills.Enter(ctx, auth.ActorFrom(ctx), id, in.Team, in.Members)
 	})
 }
 
 func (h *Handler) apiClose(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) ([]CompetitionEntry, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) ([]CompetitionEntry, error) {
 		return h.Skills.CloseCompetition(ctx, auth.ActorFrom(ctx), id)
 	})
 }
@@ -256,7 +256,7 @@ func (h *Handler) apiScore(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (map[string]int, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (map[string]int, error) {
 		return map[string]int{"score": in.Score}, h.Skills.Score(ctx, auth.ActorFrom(ctx), id, in.Score)
 	})
 }

@@ -57,18 +57,6 @@ func (h *Handler) apiCreateCourse(w http.ResponseWriter, r *http.Request) error 
 	return web.JSON(w, http.StatusCreated, c)
 }
 
-func withID[T any](w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (T, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := fn(id)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, status, v)
-}
-
 // courseBody is a course with its event.
 type courseBody struct {
 	*Course
@@ -78,7 +66,7 @@ type courseBody struct {
 
 func (h *Handler) apiCourse(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (courseBody, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (courseBody, error) {
 		c, e, err := h.Skills.Course(ctx, auth.ActorFrom(ctx), id)
 		if err != nil {
 			return courseBody{}, err
@@ -89,7 +77,7 @@ func (h *Handler) apiCourse(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) apiLearners(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) ([]Learner, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) ([]Learner, error) {
 		_, l, err := h.Skills.Learners(ctx, auth.ActorFrom(ctx), id)
 		return l, err
 	})
@@ -103,7 +91,7 @@ func (h *Handler) apiPostResults(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (map[string]int, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (map[string]int, error) {
 		n, err := h.Skills.PostResults(ctx, auth.ActorFrom(ctx), id, in.Results)
 		return map[string]int{"results": len(in.Results), "credited": n}, err
 	})
@@ -112,7 +100,7 @@ func (h *Handler) apiPostResults(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) apiTranscript(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	return withID(w, r, http.StatusOK, func(id int64) (*Transcript, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Transcript, error) {
 		return h.Skills.Transcript(ctx, auth.ActorFrom(ctx), id, before)
 	})
 }
@@ -152,7 +140,7 @@ func (h *Handler) apiReverse(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Entry, error) { return h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, in.Reason) })
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Entry, error) { return h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, in.Reason) })
 }
 
 func (h *Handler) apiRules(w http.ResponseWriter, r *http.Request) error {

@@ -132,7 +132,7 @@ func (h *Handler) apiFileInnovation(w http.ResponseWriter, r *http.Request) erro
 
 func (h *Handler) apiInnovation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Innovation, error) { return h.Skills.Innovation(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Innovation, error) { return h.Skills.Innovation(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiEvaluate(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +145,7 @@ func (h *Handler) apiEvaluate(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Innovation, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Innovation, error) {
 		return h.Skills.Evaluate(ctx, auth.ActorFrom(ctx), id, in.Level, in.Adopted, in.Note)
 	})
 }

@@ -149,7 +149,7 @@ func (h *Handler) apiCreateMentorship(w http.ResponseWriter, r *http.Request) er
 
 func (h *Handler) apiMentorship(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Mentorship, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Mentorship, error) {
 		m, _, err := h.Skills.Mentorship(ctx, auth.ActorFrom(ctx), id)
 		return m, err
 	})
@@ -164,7 +164,7 @@ func (h *Handler) apiAddLog(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*Mentorship, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*Mentorship, error) {
 		return h.Skills.AddLog(ctx, auth.ActorFrom(ctx), id, in.Month, in.Body)
 	})
 }
@@ -178,7 +178,7 @@ func (h *Handler) apiComplete(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Mentorship, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Mentorship, error) {
 		return h.Skills.CompleteMentorship(ctx, auth.ActorFrom(ctx), id, in.Evaluation, in.Rating)
 	})
 }

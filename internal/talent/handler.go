@@ -73,21 +73,9 @@ func (h *Handler) apiTypical(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, typicalBody{Items: cases, Next: next})
 }
 
-func withID[T any](w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (T, error)) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := fn(id)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, status, v)
-}
-
 func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return withID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) { return h.Talent.Get(ctx, auth.ActorFrom(ctx), id) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) { return h.Talent.Get(ctx, auth.ActorFrom(ctx), id) })
 }
 
 func (h *Handler) apiVet(w http.ResponseWriter, r *http.Request) error {
@@ -96,7 +84,7 @@ func (h *Handler) apiVet(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) { return h.Talent.Vet(ctx, auth.ActorFrom(ctx), id, in) })
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) { return h.Talent.Vet(ctx, auth.ActorFrom(ctx), id, in) })
 }
 
 func (h *Handler) apiMarkTypical(w http.ResponseWriter, r *http.Request) error {
@@ -108,7 +96,7 @@ func (h *Handler) apiMarkTypical(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) {
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Recommendation, error) {
 		return h.Talent.MarkTypical(ctx, auth.ActorFrom(ctx), id, in.Typical, in.Text)
 	})
 }
@@ -121,7 +109,7 @@ func (h *Handler) apiCarry(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	return withID(w, r, http.StatusCreated, func(id int64) (*campaign.Nomination, error) {
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*campaign.Nomination, error) {
 		return h.Talent.Carry(ctx, auth.ActorFrom(ctx), id, in.CampaignID)
 	})
 }

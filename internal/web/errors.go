@@ -142,3 +142,17 @@ func FieldErrors(err error) map[string]string {
 	}
 	return nil
 }
+
+// WithID runs fn with the {id} of the path and answers what it returns as
+// JSON with status: the shape of most API routes on one object.
+func WithID[T any](w http.ResponseWriter, r *http.Request, status int, fn func(id int64) (T, error)) error {
+	id, err := PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := fn(id)
+	if err != nil {
+		return err
+	}
+	return JSON(w, status, v)
+}
