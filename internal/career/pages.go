@@ -335,21 +335,7 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request) error {
 // back returns to the plan's page with a message; a refusal (conflict or
 // a field error) is shown there as the flash.
 func back(w http.ResponseWriter, r *http.Request, planID int64, ok string, err error) error {
-	to := "/career/plans/" + strconv.FormatInt(planID, 10)
-	if e, isE := errs.As(err); isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
-		msg := e.Msg
-		for _, m := range e.Fields {
-			msg = m
-			break
-		}
-		web.SetFlash(w, "error", msg)
-		http.Redirect(w, r, to, http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return web.Redirect(w, r, to, ok)
+	return web.Back(w, r, "/career/plans/"+strconv.FormatInt(planID, 10), ok, err)
 }
 
 func (h *Handler) addMilestone(w http.ResponseWriter, r *http.Request) error {

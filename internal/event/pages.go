@@ -239,20 +239,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, ok string, fn func
 	if err != nil {
 		return err
 	}
-	back := "/events/" + strconv.FormatInt(id, 10)
-	if err := fn(id); err != nil {
-		if e, isE := errs.As(err); isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
-			msg := e.Msg
-			for _, m := range e.Fields { // a form of one field: its message
-				msg = m
-			}
-			web.SetFlash(w, "error", msg)
-			http.Redirect(w, r, back, http.StatusSeeOther)
-			return nil
-		}
-		return err
-	}
-	return web.Redirect(w, r, back, ok)
+	return web.Back(w, r, "/events/"+strconv.FormatInt(id, 10), ok, fn(id))
 }
 
 func (h *Handler) publish(w http.ResponseWriter, r *http.Request) error {

@@ -120,23 +120,6 @@ func (h *Handler) appraisal(w http.ResponseWriter, r *http.Request) error {
 	return web.Render(ctx, w, appraisalPage(web.NewPage(w, r, web.Tf(ctx, "skills.appraisal_title", s.Trade, web.T(ctx, person.SkillLevelName(s.Level))), "nav.skills"), d))
 }
 
-// flashBack returns to path with a refusal (conflict or field) as the flash.
-func flashBack(w http.ResponseWriter, r *http.Request, path, ok string, err error) error {
-	if e, isE := errs.As(err); isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
-		msg := e.Msg
-		for _, m := range e.Fields {
-			msg = m
-		}
-		web.SetFlash(w, "error", msg)
-		http.Redirect(w, r, path, http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return web.Redirect(w, r, path, ok)
-}
-
 // apply enters the viewer, or (a cadre) the person of the ID number typed.
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -152,12 +135,12 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(pg.People) != 1 {
-			return flashBack(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "", errs.E(errs.Conflict, "err.event_person_unknown"))
+			return web.Back(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "", errs.E(errs.Conflict, "err.event_person_unknown"))
 		}
 		personID = pg.People[0].ID
 	}
 	_, err = h.Skills.Apply(ctx, a, id, personID)
-	return flashBack(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "skills.applied", err)
+	return web.Back(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "skills.applied", err)
 }
 
 func (h *Handler) result(w http.ResponseWriter, r *http.Request) error {
@@ -178,7 +161,7 @@ func (h *Handler) result(w http.ResponseWriter, r *http.Request) error {
 		return n
 	}
 	_, err = h.Skills.RecordResult(ctx, auth.ActorFrom(ctx), id, score("theory"), score("practical"))
-	return flashBack(w, r, "/appraisals/"+strconv.FormatInt(x.SessionID, 10), "skills.result_saved", err)
+	return web.Back(w, r, "/appraisals/"+strconv.FormatInt(x.SessionID, 10), "skills.result_saved", err)
 }
 
 func (h *Handler) apiAppraisals(w http.ResponseWriter, r *http.Request) error {

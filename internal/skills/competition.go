@@ -455,9 +455,3 @@ func (s *Service) usersByLogin(ctx context.Context, login string) (int64, error)
 	err := s.db.R().QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(login)).Scan(&id)
 	return id, err
 }
-
-// isRefusal reports a conflict or invalid input, shown as a flash.
-func isRefusal(err error) bool {
-	k := errs.KindOf(err)
-	return k == errs.Conflict || k == errs.Invalid
-}

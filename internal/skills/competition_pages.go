@@ -103,7 +103,7 @@ func (h *Handler) competition(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) backToCompetition(w http.ResponseWriter, r *http.Request, id int64, ok string, err error) error {
-	return flashBack(w, r, "/competitions/"+strconv.FormatInt(id, 10), ok, err)
+	return web.Back(w, r, "/competitions/"+strconv.FormatInt(id, 10), ok, err)
 }
 
 func (h *Handler) addJudge(w http.ResponseWriter, r *http.Request) error {
@@ -117,9 +117,6 @@ func (h *Handler) addJudge(w http.ResponseWriter, r *http.Request) error {
 		uid = u
 	}
 	err = h.Skills.AddJudge(ctx, auth.ActorFrom(ctx), id, uid)
-	if e := web.FieldErrors(err); e == nil && err != nil && !isRefusal(err) {
-		return err
-	}
 	return h.backToCompetition(w, r, id, "skills.judge_added", err)
 }
 
@@ -138,9 +135,6 @@ func (h *Handler) enter(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	_, err = h.Skills.Enter(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("team"), members)
-	if err != nil && !isRefusal(err) {
-		return err
-	}
 	return h.backToCompetition(w, r, id, "skills.entered", err)
 }
 
@@ -151,9 +145,6 @@ func (h *Handler) closeCompetition(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	_, err = h.Skills.CloseCompetition(ctx, auth.ActorFrom(ctx), id)
-	if err != nil && !isRefusal(err) {
-		return err
-	}
 	return h.backToCompetition(w, r, id, "skills.competition_closed", err)
 }
 
@@ -172,9 +163,6 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) error {
 		n = -1
 	}
 	err = h.Skills.Score(ctx, auth.ActorFrom(ctx), id, n)
-	if err != nil && !isRefusal(err) {
-		return err
-	}
 	return h.backToCompetition(w, r, cid, "skills.scored", err)
 }
 

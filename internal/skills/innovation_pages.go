@@ -102,10 +102,7 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = h.Skills.Evaluate(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("level"), r.PostFormValue("adopted") == "on", r.PostFormValue("note"))
-	if err != nil && !isRefusal(err) {
-		return err
-	}
-	return flashBack(w, r, "/innovations/"+strconv.FormatInt(id, 10), "skills.innovation_evaluated", err)
+	return web.Back(w, r, "/innovations/"+strconv.FormatInt(id, 10), "skills.innovation_evaluated", err)
 }
 
 func (h *Handler) apiInnovations(w http.ResponseWriter, r *http.Request) error {

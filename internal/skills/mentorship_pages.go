@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/errs"
 	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
@@ -108,7 +107,7 @@ func (h *Handler) addLog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = h.Skills.AddLog(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("month"), r.PostFormValue("body"))
-	return flashBack(w, r, "/mentorships/"+strconv.FormatInt(id, 10), "skills.log_saved", err)
+	return web.Back(w, r, "/mentorships/"+strconv.FormatInt(id, 10), "skills.log_saved", err)
 }
 
 func (h *Handler) complete(w http.ResponseWriter, r *http.Request) error {
@@ -119,10 +118,7 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) error {
 	}
 	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 	_, err = h.Skills.CompleteMentorship(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("evaluation"), rating)
-	if errs.KindOf(err) == errs.Forbidden {
-		return err
-	}
-	return flashBack(w, r, "/mentorships/"+strconv.FormatInt(id, 10), "skills.mentorship_completed", err)
+	return web.Back(w, r, "/mentorships/"+strconv.FormatInt(id, 10), "skills.mentorship_completed", err)
 }
 
 func (h *Handler) apiMentorships(w http.ResponseWriter, r *http.Request) error {

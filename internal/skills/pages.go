@@ -340,20 +340,7 @@ func (h *Handler) reverse(w http.ResponseWriter, r *http.Request) error {
 		return errs.ErrNotFound
 	}
 	_, err = h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("reason"))
-	back := "/people/" + strconv.FormatInt(personID, 10) + "/credits"
-	if e, ok := errs.As(err); ok && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
-		msg := e.Msg
-		for _, m := range e.Fields {
-			msg = m
-		}
-		web.SetFlash(w, "error", msg)
-		http.Redirect(w, r, back, http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return web.Redirect(w, r, back, "skills.reversed")
+	return web.Back(w, r, "/people/"+strconv.FormatInt(personID, 10)+"/credits", "skills.reversed", err)
 }
 
 func (h *Handler) rules(w http.ResponseWriter, r *http.Request) error {
@@ -381,15 +368,5 @@ func (h *Handler) setRule(w http.ResponseWriter, r *http.Request) error {
 		years = -1
 	}
 	_, err := h.Skills.SetRule(ctx, auth.ActorFrom(ctx), r.PathValue("code"), credits, years)
-	if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-		for _, m := range e.Fields {
-			web.SetFlash(w, "error", m)
-		}
-		http.Redirect(w, r, "/skills/rules", http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return web.Redirect(w, r, "/skills/rules", "skills.rule_saved")
+	return web.Back(w, r, "/skills/rules", "skills.rule_saved", err)
 }

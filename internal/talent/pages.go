@@ -168,20 +168,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, ok string, fn func
 	if err != nil {
 		return err
 	}
-	back := "/talent/" + strconv.FormatInt(id, 10)
-	if err := fn(id); err != nil {
-		if e, isE := errs.As(err); isE && (e.Kind == errs.Conflict || e.Kind == errs.Invalid) {
-			msg := e.Msg
-			for _, m := range e.Fields {
-				msg = m
-			}
-			web.SetFlash(w, "error", msg)
-			http.Redirect(w, r, back, http.StatusSeeOther)
-			return nil
-		}
-		return err
-	}
-	return web.Redirect(w, r, back, ok)
+	return web.Back(w, r, "/talent/"+strconv.FormatInt(id, 10), ok, fn(id))
 }
 
 func (h *Handler) vet(w http.ResponseWriter, r *http.Request) error {

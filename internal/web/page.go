@@ -1,8 +1,12 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+
+	"qinggong/internal/errs"
 )
 
 // Flash is a one-shot message shown on the next page (after a redirect).
@@ -64,4 +68,26 @@ func BaseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// Back answers a form posted from the page at to: a refusal (a conflict,
+// or invalid input, whose first field message is shown) goes back with
+// the reason as the flash; success goes back with okKey; any other error
+// is returned for the error page.
+func Back(w http.ResponseWriter, r *http.Request, to, okKey string, err error) error {
+	e, isE := errs.As(err)
+	switch {
+	case err == nil:
+		return Redirect(w, r, to, okKey)
+	case !isE || (e.Kind != errs.Conflict && e.Kind != errs.Invalid):
+		return err
+	}
+	msg := e.Msg
+	if len(e.Fields) > 0 {
+		keys := slices.Sorted(maps.Keys(e.Fields))
+		msg = e.Fields[keys[0]]
+	}
+	SetFlash(w, "error", msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
 }
