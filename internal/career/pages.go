@@ -153,16 +153,11 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, d formData)
 // findPerson resolves an ID-card number typed in a form to one person the
 // actor may read (an exact search within their scope).
 func (h *Handler) findPerson(r *http.Request, number string) *person.Person {
-	number = strings.TrimSpace(number)
-	if number == "" {
+	p, err := h.Career.people.ByIDNumber(r.Context(), auth.ActorFrom(r.Context()), number)
+	if err != nil {
 		return nil
 	}
-	ctx := r.Context()
-	pg, err := h.Career.people.Find(ctx, auth.ActorFrom(ctx), person.Filter{Query: number, Status: "all"})
-	if err != nil || len(pg.People) != 1 {
-		return nil
-	}
-	return &pg.People[0]
+	return p
 }
 
 // input reads the plan form; fe collects what the form itself refuses.

@@ -283,11 +283,11 @@ func (h *Handler) registerPerson(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	find := func(num string) (*person.Person, error) {
-		pg, err := h.Events.people.Find(ctx, a, person.Filter{Query: num, Status: "all"})
-		if err != nil || len(pg.People) != 1 {
-			return nil, err
+		p, err := h.Events.people.ByIDNumber(ctx, a, num)
+		if errs.KindOf(err) == errs.NotFound {
+			return nil, nil
 		}
-		return &pg.People[0], nil
+		return p, err
 	}
 	if len(lines) <= 1 {
 		return h.act(w, r, "event.registered_person", func(id int64) error {

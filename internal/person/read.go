@@ -133,3 +133,22 @@ func (s *Service) Identify(ctx context.Context, name, idNumber string) (*Person,
 	}
 	return &p, nil
 }
+
+// ByIDNumber is the one person the actor may read with that resident
+// ID-card number (as typed in a form, full-width digits and spaces
+// allowed); NotFound when the number is not valid, not registered, or
+// outside the actor's scope. A name typed instead never matches.
+func (s *Service) ByIDNumber(ctx context.Context, by *auth.Actor, number string) (*Person, error) {
+	id, err := pii.ParseIDCard(pii.Number(number), s.now())
+	if err != nil {
+		return nil, errs.ErrNotFound
+	}
+	pg, err := s.Find(ctx, by, Filter{Query: id.Number, Status: "all"})
+	if err != nil {
+		return nil, err
+	}
+	if len(pg.People) != 1 {
+		return nil, errs.ErrNotFound
+	}
+	return &pg.People[0], nil
+}

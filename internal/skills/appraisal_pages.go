@@ -130,14 +130,14 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 	}
 	var personID int64
 	if num := strings.TrimSpace(r.PostFormValue("id_number")); num != "" {
-		pg, err := h.Skills.people.Find(ctx, a, person.Filter{Query: num, Status: "all"})
+		p, err := h.Skills.people.ByIDNumber(ctx, a, num)
+		if errs.KindOf(err) == errs.NotFound {
+			return web.Back(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "", errs.E(errs.Conflict, "err.event_person_unknown"))
+		}
 		if err != nil {
 			return err
 		}
-		if len(pg.People) != 1 {
-			return web.Back(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "", errs.E(errs.Conflict, "err.event_person_unknown"))
-		}
-		personID = pg.People[0].ID
+		personID = p.ID
 	}
 	_, err = h.Skills.Apply(ctx, a, id, personID)
 	return web.Back(w, r, "/appraisals/"+strconv.FormatInt(id, 10), "skills.applied", err)

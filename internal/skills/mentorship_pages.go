@@ -3,10 +3,8 @@ package skills
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
 
@@ -48,15 +46,11 @@ func (h *Handler) renderMentorshipForm(w http.ResponseWriter, r *http.Request, d
 
 // personByNumber finds one person the actor reads by ID-card number.
 func (h *Handler) personByNumber(r *http.Request, number string) int64 {
-	number = strings.TrimSpace(number)
-	if number == "" {
+	p, err := h.Skills.people.ByIDNumber(r.Context(), auth.ActorFrom(r.Context()), number)
+	if err != nil {
 		return 0
 	}
-	pg, err := h.Skills.people.Find(r.Context(), auth.ActorFrom(r.Context()), person.Filter{Query: number, Status: "all"})
-	if err != nil || len(pg.People) != 1 {
-		return 0
-	}
-	return pg.People[0].ID
+	return p.ID
 }
 
 func (h *Handler) createMentorship(w http.ResponseWriter, r *http.Request) error {

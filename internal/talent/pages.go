@@ -9,7 +9,6 @@ import (
 	"qinggong/internal/campaign"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
-	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
 
@@ -90,8 +89,8 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	fe := errs.Fields{}
 	if in.PersonID == 0 {
 		if num := strings.TrimSpace(v.Get("id_number")); num != "" {
-			if pg, err := h.Talent.people.Find(ctx, a, person.Filter{Query: num, Status: "all"}); err == nil && len(pg.People) == 1 {
-				in.PersonID = pg.People[0].ID
+			if p, err := h.Talent.people.ByIDNumber(ctx, a, num); err == nil {
+				in.PersonID = p.ID
 			}
 		}
 		if in.PersonID == 0 {
