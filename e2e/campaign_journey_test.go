@@ -67,20 +67,6 @@ func TestCampaignJourney(t *testing.T) {
 
 	b := startBrowser(t, e.Server.URL)
 	dialogs := b.acceptDialogs()
-	login := func(who string) {
-		t.Helper()
-		b.open("/login", "#login")
-		b.run("log in as "+who,
-			chromedp.SendKeys(chromedp.CSS("#login"), who),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-		b.waitPage("home of "+who, "p !== '/login'")
-	}
-	logout := func() {
-		t.Helper()
-		b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-		b.waitPage("login page after logout", "document.querySelector('#login') !== null")
-	}
 	submit := func(what, form string) {
 		t.Helper()
 		b.run(what, chromedp.Click(chromedp.CSS(form+` button[type=submit]`)))
@@ -88,7 +74,7 @@ func TestCampaignJourney(t *testing.T) {
 
 	// 1. The city announces the selection from its template.
 	b.run("desktop viewport", desktop())
-	login("admin")
+	b.login("admin")
 	b.open("/campaigns", "main h1")
 	b.shot("campaign-1-board-empty")
 	b.run("copy the template", chromedp.Click(chromedp.CSS(`a[href="/campaigns/new?kind=top_technician"]`)))
@@ -109,8 +95,8 @@ func TestCampaignJourney(t *testing.T) {
 	b.shot("campaign-1-quotas")
 
 	// 2. The unit nominates and passes up; the district passes on.
-	logout()
-	login("cadre_u1")
+	b.logout()
+	b.login("cadre_u1")
 	b.open("/campaigns/"+cid+"/nominate?org_code=FX-U1", "#nominee_id")
 	b.run("choose the nominee", chromedp.SetValue(chromedp.CSS("#nominee_id"), strconv.FormatInt(nominees[0].ID, 10)),
 		chromedp.SendKeys(chromedp.CSS("#summary"), "扎根数控加工一线，牵头完成工艺改进 3 项，年节约成本约 40 万元；带徒 5 名。"))
@@ -127,8 +113,8 @@ func TestCampaignJourney(t *testing.T) {
 	b.run("opinion", chromedp.SendKeys(chromedp.CSS("#opinion"), "经U1团委研究，同意推荐。"), chromedp.SendKeys(chromedp.CSS("#rank"), "1"))
 	submit("pass up", `form[action="`+nom+`/forward"]`)
 	b.waitPage("passed up", "document.querySelectorAll('ol.timeline li').length === 2")
-	logout()
-	login("cadre_d1")
+	b.logout()
+	b.login("cadre_d1")
 	b.open(nom, "#opinion")
 	b.run("district opinion", chromedp.SendKeys(chromedp.CSS("#opinion"), "经D1团委审核，同意推荐至团市委。"), chromedp.SendKeys(chromedp.CSS("#rank"), "1"))
 	submit("district passes up", `form[action="`+nom+`/forward"]`)
@@ -152,10 +138,10 @@ func TestCampaignJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	logout()
+	b.logout()
 
 	// 3. Review by three experts: the panel and round set up in the browser.
-	login("admin")
+	b.login("admin")
 	b.open("/campaigns/"+cid, "ol.stages")
 	submit("to checking", `form[action="/campaigns/`+cid+`/stage"]`)
 	b.waitPage("checking", "document.querySelector('ol.stages li.now')?.textContent.includes('资格审查')")
@@ -176,14 +162,14 @@ func TestCampaignJourney(t *testing.T) {
 		t.Errorf("panel after assignment: %q", s)
 	}
 	b.shot("campaign-3-review-setup")
-	logout()
+	b.logout()
 	rounds, err := app.Campaigns.Rounds(ctx, boot, id)
 	if err != nil || len(rounds) != 1 {
 		t.Fatalf("rounds: %v %v", rounds, err)
 	}
 	round := rounds[0]
 	rid := strconv.FormatInt(round.ID, 10)
-	login("expert_1")
+	b.login("expert_1")
 	b.open("/applications", "main h1") // a login linked to no record is told so
 	if s := b.text("main"); !strings.Contains(s, "没有") && !strings.Contains(s, "关联") {
 		t.Errorf("applications for an unlinked login: %q", s)
@@ -210,7 +196,7 @@ func TestCampaignJourney(t *testing.T) {
 	submit("score", form)
 	b.waitPage("scored", "document.querySelector('.flash.ok') !== null")
 	b.shot("campaign-3-queue")
-	logout()
+	b.logout()
 	// The rest of the scores through the service: the first nominee best,
 	// the others close behind.
 	for i, x := range experts {
@@ -237,7 +223,7 @@ func TestCampaignJourney(t *testing.T) {
 	}
 
 	// 4. Close, rank, publish the notice.
-	login("admin")
+	b.login("admin")
 	b.open("/campaigns/"+cid+"/review", "#round-"+rid)
 	submit("close the round", `form[action="/rounds/`+rid+`/close"]`)
 	b.waitPage("closed", "document.querySelector('a[href=\"/rounds/"+rid+"/results\"]') !== null")
@@ -253,7 +239,7 @@ func TestCampaignJourney(t *testing.T) {
 	submit("to publicity", `form[action="/campaigns/`+cid+`/stage"]`)
 	b.waitPage("publicity", "document.querySelector('ol.stages li.now')?.textContent.includes('公示')")
 	b.shot("campaign-4-publicity")
-	logout()
+	b.logout()
 
 	// 5. A member of the public objects, on a phone.
 	b.run("phone viewport", phone())
@@ -271,7 +257,7 @@ func TestCampaignJourney(t *testing.T) {
 	b.run("desktop again", desktop())
 
 	// 6. The objection is upheld; the notice ends; the winners are named.
-	login("admin")
+	b.login("admin")
 	b.open("/campaigns/"+cid+"/objections", "form[action$='/decide']")
 	b.run("decide", chromedp.SetValue(chromedp.CSS("form[action$='/decide'] select[name=status]"), campaign.ObjUpheld),
 		chromedp.SendKeys(chromedp.CSS("form[action$='/decide'] textarea[name=reason]"), "经向竞赛组委会核实，获奖证书非本人所得，反映属实。"))
@@ -299,7 +285,7 @@ func TestCampaignJourney(t *testing.T) {
 	b.open("/certificates/"+strconv.FormatInt(certs[0].ID, 10), "img")
 	b.shot("campaign-6-certificate")
 	b.open("/campaigns", "main h1") // the printable certificate has no menu
-	logout()
+	b.logout()
 
 	// 7. Anyone verifies the certificate on a phone.
 	b.run("phone viewport", phone())

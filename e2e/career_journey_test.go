@@ -62,20 +62,6 @@ func TestCareerJourney(t *testing.T) {
 		}
 	}()
 	b.run("phone viewport", phone())
-	login := func(who string) {
-		t.Helper()
-		b.open("/login", "#login")
-		b.run("log in as "+who,
-			chromedp.SendKeys(chromedp.CSS("#login"), who),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-		b.waitPage("home of "+who, "p !== '/login'")
-	}
-	logout := func() {
-		t.Helper()
-		b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-		b.waitPage("login page after logout", "document.querySelector('#login') !== null")
-	}
 	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
 	day := func(m, d int) string {
 		return time.Date(year, time.Month(m), d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
@@ -83,7 +69,7 @@ func TestCareerJourney(t *testing.T) {
 
 	// 1. The young worker writes their plan; a milestone before the start
 	// is refused with its reason, the rest of the form kept.
-	login("zhangq")
+	b.login("zhangq")
 	b.open("/my/career", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "还没有规划") {
 		t.Errorf("empty my career: %q", s)
@@ -114,10 +100,10 @@ func TestCareerJourney(t *testing.T) {
 		t.Errorf("plan page: %q", s)
 	}
 	b.shot("career-2-plan")
-	logout()
+	b.logout()
 
 	// 2. The unit's cadre assigns the mentor.
-	login("cadre_u1")
+	b.login("cadre_u1")
 	b.open(planPath+"/edit", "#mentor_id_number")
 	b.run("mentor", chromedp.SetValue(chromedp.CSS("#mentor_id_number"), mentorID))
 	b.run("save mentor", chromedp.Click(chromedp.CSS(`form[action="`+planPath+`"] .buttons button[type=submit]`)))
@@ -125,10 +111,10 @@ func TestCareerJourney(t *testing.T) {
 	if s := b.text("main"); !strings.Contains(s, "李建国") {
 		t.Errorf("mentor not shown: %q", s)
 	}
-	logout()
+	b.logout()
 
 	// 3. The mentor finds the plan among their mentees and reviews it.
-	login("lijg")
+	b.login("lijg")
 	b.open("/my/career", "main h1")
 	b.run("open mentee's plan", chromedp.Click(chromedp.CSS(`a[href="`+planPath+`"]`)))
 	b.waitPage("mentee plan", "p === '"+planPath+"'")
@@ -142,10 +128,10 @@ func TestCareerJourney(t *testing.T) {
 	}
 	b.noHorizontalOverflow("plan with review")
 	b.shot("career-3-reviewed")
-	logout()
+	b.logout()
 
 	// 4. The cadre recommends the young worker; a short moral assessment is refused.
-	login("cadre_u1")
+	b.login("cadre_u1")
 	b.open("/talent/new?person="+strconv.FormatInt(worker.ID, 10), "#evidence")
 	b.run("fill the recommendation",
 		chromedp.SetValue(chromedp.CSS("#kind"), "technical_skill"),
@@ -159,10 +145,10 @@ func TestCareerJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/talent"] .buttons button[type=submit]`)))
 	b.waitPage("recommended", `/^\/talent\/\d+$/.test(p)`)
 	recPath := eval[string](b, "path", "location.pathname")
-	logout()
+	b.logout()
 
 	// 5. The district vets it into the pool and marks it typical.
-	login("org_admin_d1")
+	b.login("org_admin_d1")
 	b.open("/talent?status=submitted", "main h1")
 	b.run("open", chromedp.Click(chromedp.CSS(`a[href="`+recPath+`"]`)))
 	b.waitPage("recommendation", "p === '"+recPath+"'")
@@ -191,5 +177,5 @@ func TestCareerJourney(t *testing.T) {
 	}
 	b.noHorizontalOverflow("career view")
 	b.shot("career-6-view")
-	logout()
+	b.logout()
 }

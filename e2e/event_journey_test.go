@@ -55,26 +55,12 @@ func TestEventJourney(t *testing.T) {
 		}
 	}()
 	b.run("phone viewport", phone())
-	login := func(who string) {
-		t.Helper()
-		b.open("/login", "#login")
-		b.run("log in as "+who,
-			chromedp.SendKeys(chromedp.CSS("#login"), who),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-		b.waitPage("home of "+who, "p !== '/login'")
-	}
-	logout := func() {
-		t.Helper()
-		b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-		b.waitPage("login page after logout", "document.querySelector('#login') !== null")
-	}
 	local := func(d time.Duration) string {
 		return time.Now().Add(d).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 	}
 
 	// 1. The city publishes a seminar.
-	login("admin")
+	b.login("admin")
 	b.open("/events", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "暂无活动") {
 		t.Errorf("empty list: %q", s)
@@ -105,10 +91,10 @@ func TestEventJourney(t *testing.T) {
 		t.Fatalf("event: %+v %v", ev, err)
 	}
 	sid := strconv.FormatInt(ev.Sessions[0].ID, 10)
-	logout()
+	b.logout()
 
 	// 2. A young worker registers and keeps their code.
-	login("linxd")
+	b.login("linxd")
 	b.open("/events/"+eid, "main h1")
 	b.run("register", chromedp.Click(chromedp.CSS(`form[action="/events/`+eid+`/register"] button`)))
 	b.waitPage("registered", "document.querySelector('.flash.ok') !== null")
@@ -122,20 +108,20 @@ func TestEventJourney(t *testing.T) {
 	}
 	b.noHorizontalOverflow("my events")
 	b.shot("event-3-my-code")
-	logout()
+	b.logout()
 
 	// 3. The organizer's screen shows the code.
-	login("admin")
+	b.login("admin")
 	b.open("/sessions/"+sid+"/screen", ".checkin-screen")
 	code := strings.TrimSpace(b.text(".checkin-screen .code"))
 	if len(code) != 8 {
 		t.Fatalf("screen code %q", code)
 	}
 	b.shot("event-4-screen")
-	logout()
+	b.logout()
 
 	// 4. The attendee opens the scanned address and checks in.
-	login("linxd")
+	b.login("linxd")
 	b.open("/checkin/"+sid+"?code="+code, "#code")
 	b.run("check in", chromedp.Click(chromedp.CSS(`form[action="/checkin/`+sid+`"] button`)))
 	b.waitPage("checked in", "document.querySelector('.flash.ok') !== null")
@@ -155,10 +141,10 @@ func TestEventJourney(t *testing.T) {
 	if s := b.text("main"); !strings.Contains(s, "您已提交反馈") {
 		t.Errorf("after feedback: %q", s)
 	}
-	logout()
+	b.logout()
 
 	// 4c. The organizer uploads the slides and reads the feedback.
-	login("admin")
+	b.login("admin")
 	slides := filepath.Join(t.TempDir(), "研讨会讲义.pdf")
 	if err := os.WriteFile(slides, []byte("%PDF-1.4\n1 0 obj << >> endobj\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -102,6 +102,24 @@ func (b *browser) text(sel string) string {
 	return get(b, "text of "+sel, chromedp.Text(chromedp.CSS(sel)))
 }
 
+// login logs in as who with the fixture password, from the login page.
+func (b *browser) login(who string) {
+	b.t.Helper()
+	b.open("/login", "#login")
+	b.run("log in as "+who,
+		chromedp.SendKeys(chromedp.CSS("#login"), who),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	b.waitPage("home of "+who, "p !== '/login'")
+}
+
+// logout logs out from the header of the page shown.
+func (b *browser) logout() {
+	b.t.Helper()
+	b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	b.waitPage("login page after logout", "document.querySelector('#login') !== null")
+}
+
 // shot saves a full-page PNG screenshot.
 func (b *browser) shot(name string) {
 	b.t.Helper()

@@ -50,16 +50,7 @@ func TestReferralJourney(t *testing.T) {
 
 	b := startBrowser(t, e.Server.URL)
 	b.run("phone viewport", phone())
-	login := func(who string) {
-		t.Helper()
-		b.open("/login", "#login")
-		b.run("log in as "+who,
-			chromedp.SendKeys(chromedp.CSS("#login"), who),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-		b.waitPage("home of "+who, "p !== '/login'")
-	}
-	login("norole")
+	b.login("norole")
 	b.open("/applications", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "尚未关联") || !strings.Contains(s, c.Title) {
 		t.Errorf("openings of an unlinked login: %q", s)
@@ -98,7 +89,7 @@ func TestReferralJourney(t *testing.T) {
 	// The branch's cadre finds it pending, the referrer's relation shown.
 	b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	b.waitPage("login page after logout", "document.querySelector('#login') !== null")
-	login("cadre_u1")
+	b.login("cadre_u1")
 	nid := strconv.FormatInt(nominationOf(t, app, c.ID, p.ID), 10)
 	b.open("/nominations/"+nid, "main h1")
 	if s := b.text("main"); !strings.Contains(s, "他人举荐") || !strings.Contains(s, "技能大师工作室导师") {

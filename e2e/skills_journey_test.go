@@ -58,34 +58,20 @@ func TestSkillsJourney(t *testing.T) {
 		}
 	}()
 	b.run("phone viewport", phone())
-	login := func(who string) {
-		t.Helper()
-		b.open("/login", "#login")
-		b.run("log in as "+who,
-			chromedp.SendKeys(chromedp.CSS("#login"), who),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-		b.waitPage("home of "+who, "p !== '/login'")
-	}
-	logout := func() {
-		t.Helper()
-		b.run("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
-		b.waitPage("login page after logout", "document.querySelector('#login') !== null")
-	}
 	local := func(d time.Duration) string {
 		return time.Now().Add(d).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 	}
 
 	// 0. Before the course, the worker lacks credits for the next level.
-	login("wangjq")
+	b.login("wangjq")
 	b.open("/my/skills", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "学分不足") {
 		t.Errorf("eligibility before the course: %q", s)
 	}
-	logout()
+	b.logout()
 
 	// 1. The city publishes a course on a new process.
-	login("admin")
+	b.login("admin")
 	b.open("/skills", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "还没有课程") {
 		t.Errorf("empty overview: %q", s)
@@ -111,31 +97,31 @@ func TestSkillsJourney(t *testing.T) {
 	eid := strings.TrimPrefix(eval[string](b, "path", "location.pathname"), "/events/")
 	b.run("publish", chromedp.Click(chromedp.CSS(`form[action="/events/`+eid+`/publish"] button`)))
 	b.waitPage("published", "document.querySelector('h1 .status-published') !== null")
-	logout()
+	b.logout()
 
 	// 2. The young worker enrols.
-	login("wangjq")
+	b.login("wangjq")
 	b.open("/events/"+eid, "main h1")
 	b.run("enrol", chromedp.Click(chromedp.CSS(`form[action="/events/`+eid+`/register"] button`)))
 	b.waitPage("enrolled", "document.querySelector('.flash.ok') !== null")
-	logout()
+	b.logout()
 
 	// 3. The organizer's screen shows the code; the worker checks in with it.
-	login("admin")
+	b.login("admin")
 	b.open("/events/"+eid, "main h1")
 	b.run("screen", chromedp.Click(chromedp.CSS(`a[href^="/sessions/"][href$="/screen"]`)))
 	b.waitPage("screen", "document.querySelector('.checkin-screen .code') !== null")
 	sid := strings.TrimSuffix(strings.TrimPrefix(eval[string](b, "path", "location.pathname"), "/sessions/"), "/screen")
 	code := strings.TrimSpace(b.text(".checkin-screen .code"))
-	logout()
-	login("wangjq")
+	b.logout()
+	b.login("wangjq")
 	b.open("/checkin/"+sid+"?code="+code, "#code")
 	b.run("check in", chromedp.Click(chromedp.CSS(`form[action="/checkin/`+sid+`"] button`)))
 	b.waitPage("checked in", "document.querySelector('.flash.ok') !== null")
-	logout()
+	b.logout()
 
 	// 4. The organizer posts the class's results.
-	login("admin")
+	b.login("admin")
 	b.open(coursePath, "main h1")
 	pid := strconv.FormatInt(p.ID, 10)
 	b.run("result",
@@ -155,10 +141,10 @@ func TestSkillsJourney(t *testing.T) {
 	}
 	b.noHorizontalOverflow("overview")
 	b.shot("skills-4-overview")
-	logout()
+	b.logout()
 
 	// 5. The credits are on the worker's transcript; the printed copy verifies.
-	login("wangjq")
+	b.login("wangjq")
 	b.open("/my/skills", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "数控加工新工艺培训班") || !strings.Contains(s, "新工艺") {
 		t.Errorf("my skills: %q", s)
@@ -171,7 +157,7 @@ func TestSkillsJourney(t *testing.T) {
 	b.run("print", chromedp.Click(chromedp.CSS(`form[action="/my/skills/transcript"] button`)))
 	b.waitPage("verification", `/^\/transcripts\/[a-z0-9]+$/.test(p)`)
 	verify := eval[string](b, "path", "location.pathname")
-	logout()
+	b.logout()
 	b.open(verify, "main h1")
 	if s := b.text("main"); !strings.Contains(s, "王*青") || !strings.Contains(s, "4 学分（1 笔）") {
 		t.Errorf("verification page without a login: %q", s)
@@ -179,7 +165,7 @@ func TestSkillsJourney(t *testing.T) {
 	b.shot("skills-6-verified")
 
 	// 6. The city schedules an appraisal session for level 4.
-	login("admin")
+	b.login("admin")
 	b.open("/appraisals/new", "#trade")
 	b.run("fill the session",
 		chromedp.SetValue(chromedp.CSS("#trade"), "数控车工"),
@@ -190,19 +176,19 @@ func TestSkillsJourney(t *testing.T) {
 	b.run("save session", chromedp.Click(chromedp.CSS(`form[action="/appraisals"] .buttons button[type=submit]`)))
 	b.waitPage("session page", `/^\/appraisals\/\d+$/.test(p)`)
 	sessionPath := eval[string](b, "path", "location.pathname")
-	logout()
+	b.logout()
 
 	// 7. The worker applies; the threshold is checked.
-	login("wangjq")
+	b.login("wangjq")
 	b.open(sessionPath, "main h1")
 	b.run("apply", chromedp.Click(chromedp.CSS(`form[action="`+sessionPath+`/apply"] button`)))
 	b.waitPage("applied", "document.querySelector('.flash.ok') !== null")
 	b.noHorizontalOverflow("applied")
 	b.shot("skills-7-applied")
-	logout()
+	b.logout()
 
 	// 8. The result: passed, the skill level raised.
-	login("admin")
+	b.login("admin")
 	b.open(sessionPath, "main h1")
 	b.run("scores",
 		chromedp.SetValue(chromedp.CSS(`form[action^="/appraisal-applications/"] [name=theory]`), "85"),
@@ -210,8 +196,8 @@ func TestSkillsJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action^="/appraisal-applications/"] button`)))
 	b.waitPage("result", "document.querySelector('.status-passed') !== null")
 	b.shot("skills-8-result")
-	logout()
-	login("wangjq")
+	b.logout()
+	b.login("wangjq")
 	b.open("/my/skills", "main h1")
 	if s := b.text("main"); !strings.Contains(s, "四级/中级工") || !strings.Contains(s, "鉴定合格") {
 		t.Errorf("after passing: %q", s)

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"qinggong/internal/app/apptest"
 	"qinggong/internal/auth"
 	"qinggong/internal/person"
@@ -72,12 +70,7 @@ func TestSkillsPages(t *testing.T) {
 
 	b := startBrowser(t, e.Server.URL)
 	b.run("phone viewport", phone())
-	b.open("/login", "#login")
-	b.run("log in",
-		chromedp.SendKeys(chromedp.CSS("#login"), "admin"),
-		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
-	b.waitPage("home", "p !== '/login'")
+	b.login("admin")
 	b.open("/mentorships/"+strconv.FormatInt(m.ID, 10), "main h1")
 	if s := b.text("main"); !strings.Contains(s, "欧阳建国") || !strings.Contains(s, "还没有月记") {
 		t.Errorf("mentorship page: %q", s)
