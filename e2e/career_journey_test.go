@@ -87,7 +87,7 @@ func TestCareerJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`[name="m1.due"]`), time.Date(year-1, 12, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02")))
 	b.run("save", chromedp.Click(chromedp.CSS(`form[action="/career/plans"] .buttons button[type=submit]`)))
 	b.waitPage("refused", "document.querySelector('.field-error, .error-text, [role=alert]') !== null")
-	if s := b.text("main"); !strings.Contains(s, "节点日期不能早于规划开始日期") {
+	if s := b.text("main"); !strings.Contains(s, "节点日期不能早于规划开始日期") || !strings.Contains(s, "张青") {
 		t.Errorf("early milestone not explained: %q", s)
 	}
 	b.noHorizontalOverflow("plan form with an error")
@@ -139,6 +139,9 @@ func TestCareerJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#moral"), "表现好"),
 		chromedp.Click(chromedp.CSS(`form[action="/talent"] .buttons button[type=submit]`)))
 	b.waitPage("moral refused", "document.querySelector('[role=alert]') !== null")
+	if s := b.text("main"); !strings.Contains(s, "张青") {
+		t.Errorf("the refused form no longer names the person: %q", s)
+	}
 	b.shot("career-4-moral-refused")
 	b.run("moral assessment",
 		chromedp.SetValue(chromedp.CSS("#moral"), "政治立场坚定，爱岗敬业，遵纪守法，在青年职工中口碑良好。"),

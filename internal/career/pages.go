@@ -231,6 +231,12 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	fe := errs.Fields{}
 	in, rows := h.input(r, fe)
 	d := formData{V: r.PostForm, Rows: max(rows, 1), Own: r.PostForm.Get("own") != ""}
+	// The form shown again still says whose plan it is.
+	if p, err := h.Career.people.Get(ctx, auth.ActorFrom(ctx), in.PersonID); err == nil {
+		d.Who = p.Name
+	} else if p, err := h.Career.people.Self(ctx, auth.ActorFrom(ctx)); err == nil && d.Own {
+		d.Who = p.Name
+	}
 	if r.PostForm.Get("more") != "" {
 		d.Rows += 3
 		return h.renderForm(w, r, d)

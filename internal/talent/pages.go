@@ -86,6 +86,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	d := formData{V: v}
 	in := Input{Kind: v.Get("kind"), Evidence: v.Get("evidence"), Moral: v.Get("moral")}
 	in.PersonID, _ = strconv.ParseInt(v.Get("person_id"), 10, 64)
+	if p, err := h.Talent.people.Get(ctx, a, in.PersonID); err == nil {
+		d.Who = p.Name // the form shown again still says whom it recommends
+	}
 	fe := errs.Fields{}
 	if in.PersonID == 0 {
 		if num := strings.TrimSpace(v.Get("id_number")); num != "" {
