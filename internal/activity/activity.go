@@ -7,6 +7,9 @@ package activity
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"qinggong/internal/db"
@@ -34,6 +37,15 @@ type Row struct {
 // Add writes e inside tx and updates the monthly rollups of its organization
 // and every ancestor (O(depth)). Distinct persons are counted through a
 // first-seen table, since reach cannot be summed.
+//
+// It is three statements whatever the depth: the entry (its path read from
+// the organization in the same statement), the reach rows of every level
+// at once, the rollup rows of every level at once. The levels go from the
+// organization up, so the rows every write of the city passes through (the
+// city's rollup of the kind and month) are taken last and held for the
+// shortest time; AddMany takes cells in the same order, so
+// concurrent ledger writes on PostgreSQL wait on each other instead of
+// deadlocking.
 func Add(ctx context.Context, tx *db.Tx, e Entry) (int64, error) {
 	if e.Kind == "" || e.OrgID == 0 {
 		return 0, errors.New("activity: kind and org are required")
@@ -42,34 +54,60 @@ func Add(ctx context.Context, tx *db.Tx, e Entry) (int64, error) {
 		e.OccurredAt = time.Now()
 	}
 	e.OccurredAt = e.OccurredAt.UTC()
-	var path string
-	if err := tx.QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, e.OrgID).Scan(&path); err != nil {
-		return 0, err
-	}
 	month := e.OccurredAt.In(shanghai).Format("2006-01")
 	var id int64
+	var path string
 	err := tx.QueryRowContext(ctx, `INSERT INTO activity (org_id, org_path, person_id, kind, ref_type, ref_id, occurred_at, amount, month)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month).Scan(&id)
+		SELECT id, path, $2, $3, $4, $5, $6, $7, $8 FROM orgs WHERE id = $1 RETURNING id, org_path`,
+		e.OrgID, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month).Scan(&id, &path)
 	if err != nil {
 		return 0, err
 	}
-	for _, org := range db.PathIDs(path) {
-		newPerson := int64(0)
-		if e.PersonID != 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES ($1, $2, $3, $4)
-				ON CONFLICT DO NOTHING`, org, e.Kind, month, e.PersonID)
-			if err != nil {
-				return 0, err
+	orgs := db.PathIDs(path)
+	slices.Reverse(orgs) // from the organization up to the city
+	newPerson := map[int64]int64{}
+	if e.PersonID != 0 {
+		var b strings.Builder
+		args := []any{e.Kind, month, e.PersonID}
+		b.WriteString(`INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES `)
+		for i, org := range orgs {
+			if i > 0 {
+				b.WriteString(", ")
 			}
-			newPerson, _ = res.RowsAffected()
+			args = append(args, org)
+			fmt.Fprintf(&b, "($%d, $1, $2, $3)", len(args))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_rollup (org_id, kind, month, count, amount, persons) VALUES ($1, $2, $3, 1, $4, $5)
-			ON CONFLICT (org_id, kind, month) DO UPDATE SET count = activity_rollup.count + 1,
-			amount = activity_rollup.amount + excluded.amount, persons = activity_rollup.persons + excluded.persons`,
-			org, e.Kind, month, e.Amount, newPerson); err != nil {
+		b.WriteString(` ON CONFLICT DO NOTHING RETURNING org_id`)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
 			return 0, err
 		}
+		for rows.Next() {
+			var org int64
+			if err := rows.Scan(&org); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			newPerson[org] = 1
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return 0, err
+		}
+	}
+	var b strings.Builder
+	args := []any{e.Kind, month, e.Amount}
+	b.WriteString(`INSERT INTO activity_rollup (org_id, kind, month, count, amount, persons) VALUES `)
+	for i, org := range orgs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, org, newPerson[org])
+		fmt.Fprintf(&b, "($%d, $1, $2, 1, $3, $%d)", len(args)-1, len(args))
+	}
+	b.WriteString(` ON CONFLICT (org_id, kind, month) DO UPDATE SET count = activity_rollup.count + 1,
+		amount = activity_rollup.amount + excluded.amount, persons = activity_rollup.persons + excluded.persons`)
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return 0, err
 	}
 	return id, nil
 }

@@ -1,10 +1,11 @@
 package activity
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"sort"
+	"slices"
 	"time"
 
 	"qinggong/internal/db"
@@ -25,8 +26,9 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 		cell
 		person int64
 	}
-	var reaches [][]any
+	var reaches []reach
 	seen := map[reach]bool{}
+	depth := map[int64]int{} // an organization's level: the city 0
 	rows := make([][]any, len(entries))
 	for i := range entries {
 		e := &entries[i]
@@ -40,7 +42,8 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 		e.OccurredAt = e.OccurredAt.UTC()
 		month := e.OccurredAt.In(shanghai).Format("2006-01")
 		rows[i] = []any{e.OrgID, path, e.PersonID, e.Kind, e.RefType, e.RefID, e.OccurredAt, e.Amount, month}
-		for _, org := range db.PathIDs(path) {
+		for level, org := range db.PathIDs(path) {
+			depth[org] = level
 			c := cell{org, e.Kind, month}
 			s := cells[c]
 			if s == nil {
@@ -51,7 +54,7 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 			s.amount += e.Amount
 			if r := (reach{c, e.PersonID}); e.PersonID != 0 && !seen[r] {
 				seen[r] = true
-				reaches = append(reaches, []any{r.org, r.kind, r.month, r.person})
+				reaches = append(reaches, r)
 			}
 		}
 	}
@@ -59,8 +62,21 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 		rows, "", nil); err != nil {
 		return err
 	}
+	// Cells (and their reach rows) in Add's order: within a kind and month
+	// from the deepest organization up to the city, so that batches and
+	// single entries running at once on PostgreSQL take the rows they share
+	// in one order and wait for each other rather than deadlock.
+	less := func(a, b cell) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.month, b.month),
+			cmp.Compare(depth[b.org], depth[a.org]), cmp.Compare(a.org, b.org))
+	}
+	slices.SortFunc(reaches, func(a, b reach) int { return cmp.Or(less(a.cell, b.cell), cmp.Compare(a.person, b.person)) })
+	reachRows := make([][]any, len(reaches))
+	for i, r := range reaches {
+		reachRows[i] = []any{r.org, r.kind, r.month, r.person}
+	}
 	// Reach rows that are new (RETURNING gives only those) add a person.
-	err := db.InsertRows(ctx, tx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES`, reaches,
+	err := db.InsertRows(ctx, tx, `INSERT INTO activity_reach (org_id, kind, month, person_id) VALUES`, reachRows,
 		`ON CONFLICT DO NOTHING RETURNING org_id, kind, month`, func(r *sql.Rows) error {
 			var c cell
 			if err := r.Scan(&c.org, &c.kind, &c.month); err != nil {
@@ -76,17 +92,7 @@ func AddMany(ctx context.Context, tx *db.Tx, entries []Entry, orgPaths map[int64
 	for c := range cells {
 		keys = append(keys, c)
 	}
-	// A fixed order, so concurrent batches on PostgreSQL lock rows alike.
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.org != b.org {
-			return a.org < b.org
-		}
-		if a.kind != b.kind {
-			return a.kind < b.kind
-		}
-		return a.month < b.month
-	})
+	slices.SortFunc(keys, less)
 	for _, c := range keys {
 		s := cells[c]
 		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_rollup (org_id, kind, month, count, amount, persons) VALUES ($1, $2, $3, $4, $5, $6)
