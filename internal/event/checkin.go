@@ -202,10 +202,15 @@ func (s *Service) checkIn(ctx context.Context, by *auth.Actor, x *Session, e *Ev
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE event_sessions SET attended = attended + 1 WHERE id = $1`, x.ID); err != nil {
+		if err := s.ledger(ctx, tx, p.ID, p.OrgID, ActivityAttended, e.ID, c.At); err != nil {
 			return err
 		}
-		if err := s.ledger(ctx, tx, p.ID, p.OrgID, ActivityAttended, e.ID, c.At); err != nil {
+		// The session's kept count last (before the audit record, whose head
+		// row every write takes): on PostgreSQL every check-in to the session
+		// waits for that row, so it is held for this statement, the audit
+		// record and the commit only. A second check-in is refused above by
+		// the primary key, so the order changes nothing that is counted.
+		if _, err := tx.ExecContext(ctx, `UPDATE event_sessions SET attended = attended + 1 WHERE id = $1`, x.ID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "event.checkin", ObjectType: "event", ObjectID: e.ID, OrgID: p.OrgID,
