@@ -65,61 +65,85 @@ func (s *Service) Register(ctx context.Context, by *auth.Actor, eventID, personI
 	if now.Before(e.RegOpens) || !now.Before(e.RegCloses) {
 		return nil, errs.E(errs.Conflict, "err.event_window_closed")
 	}
-	var id int64
+	r := &Registration{EventID: e.ID, PersonID: p.ID}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var arrival, registered, capacity int
-		var status string
-		err := tx.QueryRowContext(ctx, `UPDATE events SET arrivals = arrivals + 1 WHERE id = $1
-			RETURNING arrivals, registered, capacity, status`, e.ID).Scan(&arrival, &registered, &capacity, &status)
+		seated, status, err := takeArrival(ctx, tx, e.ID, &r.Arrival)
 		if err != nil {
 			return err
 		}
 		if status != StatusPublished {
 			return errs.E(errs.Conflict, "err.event_not_open")
 		}
-		var old Registration
-		err = scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+` FROM registrations
-			WHERE event_id = $1 AND person_id = $2`, e.ID, p.ID), &old)
-		switch {
-		case err == nil && old.Status != Cancelled:
-			return errs.E(errs.Conflict, "err.event_registered_twice")
-		case err != nil && !errors.Is(err, db.ErrNoRows):
-			return err
+		r.Status = Waitlisted
+		if seated {
+			r.Status = Registered
 		}
-		st, counter := Waitlisted, "waitlisted"
-		if capacity == 0 || registered < capacity {
-			st, counter = Registered, "registered"
-		}
-		at := now.UTC()
-		if old.ID != 0 { // registering again after cancelling: back in the queue
-			id = old.ID
-			_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = $1, arrival = $2, by_user = $3, registered_at = $4,
-				promoted_at = NULL, cancelled_at = NULL WHERE id = $5`, st, arrival, by.UserID, at, id)
-		} else {
-			err = tx.QueryRowContext(ctx, `INSERT INTO registrations (event_id, person_id, status, arrival, code, by_user, registered_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, e.ID, p.ID, st, arrival, personalCode(), by.UserID, at).Scan(&id)
-		}
-		if db.IsUniqueViolation(err) {
+		// A new registration, or one cancelled before back in the queue (its
+		// code kept); a live one is left alone, returns nothing and is
+		// refused. The counters moved above are rolled back with it.
+		err = tx.QueryRowContext(ctx, `INSERT INTO registrations (event_id, person_id, status, arrival, code, by_user, registered_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (event_id, person_id) DO UPDATE SET status = excluded.status, arrival = excluded.arrival,
+			by_user = excluded.by_user, registered_at = excluded.registered_at, promoted_at = NULL, cancelled_at = NULL
+			WHERE registrations.status = $8
+			RETURNING id, code, registered_at`, e.ID, p.ID, r.Status, r.Arrival, personalCode(), by.UserID, now.UTC(), Cancelled).
+			Scan(&r.ID, &r.Code, &r.RegisteredAt)
+		if errors.Is(err, db.ErrNoRows) || db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.event_registered_twice")
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE events SET `+counter+` = `+counter+` + 1 WHERE id = $1`, e.ID); err != nil {
-			return err
-		}
-		if st == Registered {
-			if err := s.ledger(ctx, tx, p.ID, p.OrgID, ActivityRegistered, e.ID, at); err != nil {
+		if seated {
+			if err := s.ledger(ctx, tx, p.ID, p.OrgID, ActivityRegistered, e.ID, now.UTC()); err != nil {
 				return err
 			}
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "event.register", ObjectType: "event", ObjectID: e.ID, OrgID: p.OrgID,
-			Summary: fmt.Sprintf("person=%d status=%s arrival=%d", p.ID, st, arrival)})
+			Summary: fmt.Sprintf("person=%d status=%s arrival=%d", p.ID, r.Status, r.Arrival)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return registrationByID(ctx, s.db.R(), id)
+	return r, nil // as written: nothing else changes a registration before its transaction commits
+}
+
+// takeArrival is a registration's first statement: it takes the event's
+// row, numbers the arrival and gives it a seat if one is free (capacity 0
+// is unlimited), else a place on the waitlist, moving the kept counts;
+// seated says which, status is the event's. Whoever takes the row next
+// waits for this transaction, so arrivals are numbered and seated in the
+// order they get the row, and never beyond capacity.
+//
+// On PostgreSQL it is one statement, so that the row is held for as few
+// round trips as possible: the CTE locks the row and reads the count the
+// seat is decided on (the newest, after waiting for any transaction
+// holding it), which RETURNING cannot give (it sees the row as updated).
+// SQLite's one writer holds the database already: two statements, with no
+// round trip between them.
+func takeArrival(ctx context.Context, tx *db.Tx, eventID int64, arrival *int) (seated bool, status string, err error) {
+	if tx.Dialect == db.Postgres {
+		err = tx.QueryRowContext(ctx, `WITH cur AS (SELECT id, registered FROM events WHERE id = $1 FOR UPDATE)
+			UPDATE events e SET arrivals = e.arrivals + 1,
+			registered = e.registered + CASE WHEN e.capacity = 0 OR e.registered < e.capacity THEN 1 ELSE 0 END,
+			waitlisted = e.waitlisted + CASE WHEN e.capacity = 0 OR e.registered < e.capacity THEN 0 ELSE 1 END
+			FROM cur WHERE e.id = cur.id
+			RETURNING e.arrivals, e.status, e.registered > cur.registered`, eventID).Scan(arrival, &status, &seated)
+		return seated, status, err
+	}
+	var registered, capacity int
+	err = tx.QueryRowContext(ctx, `UPDATE events SET arrivals = arrivals + 1 WHERE id = $1
+		RETURNING arrivals, registered, capacity, status`, eventID).Scan(arrival, &registered, &capacity, &status)
+	if err != nil {
+		return false, "", err
+	}
+	seated = capacity == 0 || registered < capacity
+	counter := "waitlisted"
+	if seated {
+		counter = "registered"
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE events SET `+counter+` = `+counter+` + 1 WHERE id = $1`, eventID)
+	return seated, status, err
 }
 
 // registrant is the person a registration is for: the actor's own record
