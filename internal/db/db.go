@@ -109,11 +109,15 @@ func openSQLite(ctx context.Context, path, raw string) (*DB, error) {
 	// back to 256 MiB (SQLite otherwise keeps the file at its largest): above
 	// the checkpointer's restart length, since cutting a log that then grows
 	// again cost an import 5 % (64 MiB).
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"+
-		"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(268435456)")
+	// Its connection keeps its statements prepared (writecache.go).
+	probe, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
+	drv := probe.Driver() // the registered driver, as sql.Open("sqlite", …) uses it
+	probe.Close()
+	write := sql.OpenDB(cachingConnector{drv: drv, dsn: dsn + "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)" +
+		"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(268435456)"})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)

@@ -15,3 +15,21 @@ func SetWALRestartFrames(n int) func() {
 	walRestartFrames = n
 	return func() { walRestartFrames = old }
 }
+
+// KeptWriteStmts is how many statements the SQLite writer's connection
+// keeps prepared (-1 when it keeps none: PostgreSQL).
+func (d *DB) KeptWriteStmts(ctx context.Context) (n int, err error) {
+	n = -1
+	c, err := d.write.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	err = c.Raw(func(dc any) error {
+		if cc, ok := dc.(*cachingConn); ok {
+			n = len(cc.stmts)
+		}
+		return nil
+	})
+	return n, err
+}
