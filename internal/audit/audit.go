@@ -109,12 +109,21 @@ func (l *Log) Record(ctx context.Context, tx *db.Tx, e Entry) error {
 		return fmt.Errorf("audit: head: %w", err)
 	}
 	r.MAC = l.mac(prev, &r)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, at, actor_id, actor_login, role, org_id, ip, action,
+	const insert = `INSERT INTO audit (seq, at, actor_id, actor_login, role, org_id, ip, action,
 		object_type, object_id, summary, result, request_id, mac)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		r.Seq, r.At, r.ActorID, r.ActorLogin, r.Role, r.OrgID, r.IP, r.Action,
-		r.ObjectType, r.ObjectID, r.Summary, r.Result, r.RequestID, r.MAC)
-	if err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+	args := []any{r.Seq, r.At, r.ActorID, r.ActorLogin, r.Role, r.OrgID, r.IP, r.Action,
+		r.ObjectType, r.ObjectID, r.Summary, r.Result, r.RequestID, r.MAC}
+	if tx.Dialect == db.Postgres {
+		// The head row, which every audited write takes, is held from the
+		// first statement to the commit: on PostgreSQL the row and the new
+		// head go in one round trip.
+		if _, err := tx.ExecContext(ctx, `WITH ins AS (`+insert+`) UPDATE audit_head SET mac = $14 WHERE id = 1`, args...); err != nil {
+			return fmt.Errorf("audit: insert: %w", err)
+		}
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET mac = $1 WHERE id = 1`, r.MAC); err != nil {
