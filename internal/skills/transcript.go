@@ -66,9 +66,11 @@ func (s *Service) transcript(ctx context.Context, p *person.Person, before int64
 	if before > 0 {
 		where += " AND e.id < " + a.Add(before)
 	}
-	// The source's title for courses; whether a later entry reversed it.
+	// The source's title for courses; whether a later entry reversed it
+	// ("<> 0" lets both engines use the partial reversal index: without
+	// it each row scanned the whole ledger).
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+entryColumns+`, COALESCE(c.title, ''),
-		EXISTS (SELECT 1 FROM credit_entries r WHERE r.reverses = e.id)
+		EXISTS (SELECT 1 FROM credit_entries r WHERE r.reverses = e.id AND r.reverses <> 0)
 		FROM credit_entries e LEFT JOIN courses c ON e.source = 'course' AND c.id = e.source_id
 		WHERE `+where+` ORDER BY e.id DESC LIMIT `+a.Add(entriesPage+1), a.List()...)
 	if err != nil {
