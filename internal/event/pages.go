@@ -429,7 +429,16 @@ type mineItem struct {
 
 func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	list, err := h.Events.MyEvents(ctx, auth.ActorFrom(ctx))
+	// At the door a young worker needs the codes still to be scanned: those
+	// first, then the latest of the rest; ?all=1 shows the whole history.
+	var list []Mine
+	var err error
+	hidden := 0
+	if r.URL.Query().Get("all") == "1" {
+		list, err = h.Events.MyEvents(ctx, auth.ActorFrom(ctx))
+	} else {
+		list, hidden, err = h.Events.MyEventsAtDoor(ctx, auth.ActorFrom(ctx), minePast)
+	}
 	linked := true
 	if errs.KindOf(err) == errs.Conflict && err == person.ErrNotLinked {
 		list, linked, err = nil, false, nil
@@ -437,11 +446,7 @@ func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// At the door a young worker needs the codes still to be scanned: those
-	// first, then the latest of the rest; ?all=1 shows the whole history.
-	all := r.URL.Query().Get("all") == "1"
 	var items, past []mineItem
-	hidden := 0
 	for _, m := range list {
 		it := mineItem{Mine: m}
 		if m.Status == Registered && m.Event.Status == StatusPublished && m.Open {
@@ -449,13 +454,10 @@ func (h *Handler) mine(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		switch {
-		case m.Open:
+		if m.Open {
 			items = append(items, it)
-		case all || len(past) < minePast:
+		} else {
 			past = append(past, it)
-		default:
-			hidden++
 		}
 	}
 	return web.Render(ctx, w, minePage(web.NewPage(w, r, web.T(ctx, "event.mine"), "nav.my_events"), append(items, past...), linked, hidden))

@@ -251,3 +251,57 @@ func TestCancelScope(t *testing.T) {
 		}
 	})
 }
+
+// "My events" at the door: the events still to check in to, then the
+// latest past ones up to the number asked, and how many more the whole
+// list holds; cancelled registrations are in neither.
+func TestMyEventsAtDoor(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		p := f.person(t, "王青", f.B1)
+		me := f.self(t, p)
+		var ids []int64
+		for i := range 6 {
+			e := f.open(t, 0, true, func(in *event.Input) {
+				if i >= 3 { // still to come after the clock moves
+					in.Sessions = []event.SessionInput{{Starts: f.at(30 * 24 * time.Hour), Ends: f.at(30*24*time.Hour + 2*time.Hour)}}
+				}
+			})
+			r, err := f.events.Register(f.ctx, me, e.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 5 {
+				if _, err := f.events.CancelRegistration(f.ctx, me, r.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids = append(ids, e.ID)
+		}
+		f.clock.Advance(5 * 24 * time.Hour) // the first three are over
+		got, hidden, err := f.events.MyEventsAtDoor(f.ctx, me, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown []int64
+		var open []bool
+		for _, m := range got {
+			shown = append(shown, m.Event.ID)
+			open = append(open, m.Open)
+		}
+		if !slices.Equal(shown, []int64{ids[4], ids[3], ids[2], ids[1]}) || !slices.Equal(open, []bool{true, true, false, false}) || hidden != 1 {
+			t.Fatalf("shown %v (open %v), %d hidden; events %v", shown, open, hidden, ids)
+		}
+		all, err := f.events.MyEvents(f.ctx, me)
+		if err != nil || len(all) != 5 {
+			t.Fatalf("all: %d %v", len(all), err)
+		}
+		for i, m := range got {
+			if m.Registration != all[i].Registration || m.Event.Title != all[i].Event.Title {
+				t.Fatalf("row %d differs from MyEvents: %+v / %+v", i, m, all[i])
+			}
+		}
+		if got, hidden, err := f.events.MyEventsAtDoor(f.ctx, me, 0); err != nil || len(got) != 2 || hidden != 3 {
+			t.Fatalf("no past ones: %d shown, %d hidden, %v", len(got), hidden, err)
+		}
+	})
+}
