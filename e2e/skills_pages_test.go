@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -9,7 +10,9 @@ import (
 	"time"
 
 	"qinggong/internal/app/apptest"
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
+	"qinggong/internal/campaign"
 	"qinggong/internal/person"
 	"qinggong/internal/skills"
 )
@@ -63,7 +66,55 @@ func TestSkillsPages(t *testing.T) {
 
 	inn, err := app.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs["U1"].ID, Kind: "improvement",
 		Title: "数控车床冷却液循环利用与过滤系统改造", Description: "改造冷却液回收管路并增加二级过滤，延长冷却液使用周期，年节约冷却液 30 吨。",
-		BenefitYuan: 120000, EnergyKWh: 8000, Tags: []string{"energy", "green"}, Submitters: []int64{mentor.ID, ap.ID}})
+		BenefitYuan: 120000, EnergyKWh: 8000, Tags: []string{"energy", "green"}, Submitters: []int64{mentor.ID, ap.ID},
+		Files: []*attach.File{{Name: "冷却液循环系统改造图纸（第三版，含二级过滤器安装示意）.png", Data: append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 3000)...)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second innovation, evaluated, for the double-climb list.
+	inn2, err := app.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs["U1"].ID, Kind: "invention",
+		Title: "快速换型夹具", Description: "换型时间由 40 分钟缩短到 8 分钟。", Submitters: []int64{mentor.ID}})
+	if err == nil {
+		_, err = app.Skills.Evaluate(ctx, boot, inn2.ID, "city", true, "全市推广")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	// This year's skills month holds today: the competition above and a
+	// second one, closed, whose first three may go forward to a selection.
+	today := time.Now()
+	year := today.Year()
+	if _, err := app.Skills.SaveMonth(ctx, boot, skills.MonthInput{Year: year, Title: fmt.Sprintf("%d 上海青工技能月", year),
+		StartsOn: time.Date(year, today.Month(), 1, 0, 0, 0, 0, time.Local).Format("2006-01-02"),
+		EndsOn:   time.Date(year, today.Month()+1, 0, 0, 0, 0, 0, time.Local).Format("2006-01-02"),
+		Summary:  "以“技能成才、技能报国”为主题，举办各工种青工技能竞赛、专场职业技能鉴定和新技术新工艺培训。"}); err != nil {
+		t.Fatal(err)
+	}
+	closed, err := app.Skills.CreateCompetition(ctx, boot, skills.CompetitionInput{OrgID: root.ID, Title: "上海市青年职工电工技能大赛",
+		Trade: "电工", Level: "city", HeldOn: today.Format("2006-01-02")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	judge := &auth.Actor{UserID: e.Users["admin"], Login: "admin"}
+	if err := app.Skills.AddJudge(ctx, boot, closed.ID, judge.UserID); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range []*person.Person{mentor, ap, mk("东方晓", 804, 4), mk("慕容雪", 805, 4)} {
+		en, err := app.Skills.Enter(ctx, boot, closed.ID, "", []int64{p.ID})
+		if err == nil {
+			err = app.Skills.Score(ctx, judge, en.ID, 95-5*i)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := app.Skills.CloseCompetition(ctx, boot, closed.ID); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := app.Campaigns.Create(ctx, boot, campaign.Input{Title: "第二届上海十大杰出青年技师", OrgID: root.ID, NomineeKind: campaign.NomineePerson, Winners: 10})
+	if err == nil {
+		_, err = app.Campaigns.Advance(ctx, boot, sel.ID, campaign.StageNominating)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,4 +146,33 @@ func TestSkillsPages(t *testing.T) {
 	b.open("/innovations?tag=energy", "main h1")
 	b.noHorizontalOverflow("innovations")
 	b.shot("skills-pages-5-innovations")
+	b.open("/competitions/"+strconv.FormatInt(closed.ID, 10), "main h1")
+	if s := b.text("main"); !strings.Contains(s, "推荐参评") || !strings.Contains(s, "第二届上海十大杰出青年技师") {
+		t.Errorf("closed competition page: %q", s)
+	}
+	b.noHorizontalOverflow("closed competition")
+	b.shot("skills-pages-6-put-forward")
+	b.open("/skills/double-climb", "main h1")
+	if s := b.text("main"); !strings.Contains(s, "欧阳建国") {
+		t.Errorf("double climb: %q", s)
+	}
+	b.noHorizontalOverflow("double climb")
+	b.shot("skills-pages-7-double-climb")
+	b.open("/skills", "main h1")
+	if s := b.text("main"); !strings.Contains(s, "各工种学分") || !strings.Contains(s, "电工") {
+		t.Errorf("overview: %q", s)
+	}
+	b.noHorizontalOverflow("overview")
+	b.shot("skills-pages-8-overview")
+	b.open("/skills-months", "main h1")
+	b.noHorizontalOverflow("skills months")
+	b.shot("skills-pages-9-months")
+	// The month's page is public: the programme and the live board.
+	b.logout()
+	b.open("/skills-month/"+strconv.Itoa(year), "main h1")
+	if s := b.text("main"); !strings.Contains(s, "实时看板") || !strings.Contains(s, "上海市青年职工电工技能大赛") {
+		t.Errorf("skills month page: %q", s)
+	}
+	b.noHorizontalOverflow("skills month")
+	b.shot("skills-pages-10-month")
 }

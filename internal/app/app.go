@@ -106,7 +106,7 @@ func Wire(d *db.DB, cfg config.Config, secret []byte, opt Options) *App {
 	a.Events = event.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Career = career.New(d, a.Audit, a.Orgs, a.People, opt.Now)
 	a.Talent = talent.New(d, a.Audit, a.Orgs, a.People, a.Campaigns, opt.Now)
-	a.Skills = skills.New(d, a.Audit, a.Orgs, a.People, a.Events, opt.Now)
+	a.Skills = skills.New(d, a.Audit, a.Orgs, a.People, a.Events, a.Campaigns, opt.Now)
 	a.Orgs.OnMove(a.Skills.OrgMoved)
 	a.Orgs.OnMove(a.Campaigns.OrgMoved)
 	a.Orgs.OnMove(a.Events.OrgMoved)

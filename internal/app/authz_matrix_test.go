@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"qinggong/internal/app/apptest"
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
 	"qinggong/internal/cadre"
 	"qinggong/internal/campaign"
@@ -297,11 +298,16 @@ func newMatrixEnv(t testing.TB, dbName string) *matrixEnv {
 			t.Fatalf("matrix competition %s: %v", name, err)
 		}
 		inn, err := e.App.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs[name].ID, Kind: "suggestion", Title: "矩阵建议",
-			Description: "矩阵", Submitters: []int64{m.people[name]}})
+			Description: "矩阵", Submitters: []int64{m.people[name]},
+			Files: []*attach.File{{Name: "matrix.png", Data: []byte("\x89PNG\r\n\x1a\nmatrix")}}})
 		if err != nil {
 			t.Fatalf("matrix innovation %s: %v", name, err)
 		}
 		m.innovations[name] = inn.ID
+	}
+	if _, err := e.App.Skills.SaveMonth(ctx, boot, skills.MonthInput{Year: matrixMonthYear, Title: "矩阵技能月", StartsOn: "2030-04-01",
+		EndsOn: "2030-04-30"}); err != nil {
+		t.Fatalf("matrix skills month: %v", err)
 	}
 	iss, err := e.App.Skills.IssueTranscript(ctx, boot, m.people["C"])
 	if err != nil {
@@ -515,6 +521,8 @@ func objectKind(pattern string) string {
 		return "transcript"
 	case strings.HasPrefix(s, "/credit-rules/{"), strings.HasPrefix(s, "/skills/rules/{"):
 		return "rule"
+	case strings.HasPrefix(s, "/skills-month"):
+		return "month"
 	case strings.HasPrefix(s, "/me/"):
 		return "" // the caller's own record; {purpose} designates nobody's object
 	case strings.HasPrefix(s, "/people/{"):
@@ -563,6 +571,8 @@ func targetsFor(kind string) []string {
 		return append(slices.Clone(fixtureOrgs[1:]), "missing") // recommended to the parent: the root has none
 	case "transcript", "rule":
 		return []string{"C", "missing"}
+	case "month":
+		return []string{"C"} // a year's month is set by saving it: none is missing
 	case "region":
 		return []string{"R1", "RD1", "RD2", "missing"}
 	case "round", "assignment", "notice", "objection", "certificate", "code":
@@ -640,6 +650,8 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 		if missing {
 			objPath = "/1/"
 		}
+	case "month":
+		objPath = "/1/"
 	case "plan", "milestone", "recommendation", "course", "credit", "appraisal", "application", "mentorship", "competition", "entry", "innovation":
 		if !missing {
 			ids := map[string]map[string]int64{"plan": m.plans, "milestone": m.milestones, "recommendation": m.recs, "course": m.courses,
@@ -705,6 +717,10 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 			return "forward"
 		case name == "field":
 			return "proof"
+		case name == "n":
+			return "1"
+		case name == "year":
+			return strconv.Itoa(matrixMonthYear)
 		case name == "oid" && oid != 0:
 			return strconv.FormatInt(oid, 10)
 		case name == "user":
@@ -716,6 +732,9 @@ func (m *matrixEnv) fill(rt web.Route, kind, tgt string) (string, string, error)
 	return p, objPath, bad
 }
 
+// matrixMonthYear is the fixture's skills month.
+const matrixMonthYear = 2030
+
 // expect derives the answer from the policy alone.
 func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 	switch {
@@ -725,9 +744,15 @@ func expect(rt web.Route, a *auth.Actor, kind, tgt, objPath string) string {
 		return expUnauth
 	case !a.HasAnywhere(rt.Perm):
 		return expForbid
+	case rt.Method == http.MethodPost && rt.Pattern == "/skills-months":
+		// Setting a skills month is the city committee's, as its rules.
+		if !a.Can(auth.SkillsRules, "/1/") {
+			return expForbid
+		}
+		return expAllowed
 	case kind == "" || kind == "asset":
 		return expAllowed
-	case kind == "rule":
+	case kind == "rule" || kind == "month":
 		// The city committee's: the root's skills.rules, or 403 (before
 		// the rule is looked for).
 		if !a.Can(auth.SkillsRules, objPath) {

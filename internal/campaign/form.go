@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
@@ -96,7 +97,7 @@ func checkAnswers(fs []FormField, answers map[string]string, files map[string]*A
 				}
 				continue
 			}
-			a, bad := cleanAttachment(in)
+			a, bad := attach.Clean(in)
 			switch bad {
 			case "size":
 				f.Add(at, "err.file_too_large")

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
@@ -198,11 +198,7 @@ func (h *Handler) nominationFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", a.Type)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(a.Data)
-	return err
+	return attach.Serve(w, a)
 }
 
 // exportNominations writes the nominations the actor sees to .xlsx.

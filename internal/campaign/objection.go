@@ -7,12 +7,11 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"net/http"
-	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
@@ -30,15 +29,11 @@ const (
 
 const (
 	// MaxAttachment is the largest file an objection may carry.
-	MaxAttachment = 5 << 20
+	MaxAttachment = attach.Max
 	// objectionsPerDay is how many objections one address may raise in
 	// one campaign on one day.
 	objectionsPerDay = 5
 )
-
-// attachmentTypes are the file types an objection may carry, by their
-// sniffed content type, with the extension a nameless file gets.
-var attachmentTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 // ObjectionInput is an objection raised by anyone during the notice:
 // about one candidate, with the facts, optionally a name, a contact and
@@ -51,13 +46,8 @@ type ObjectionInput struct {
 	File         *Attachment `json:"file,omitempty"`
 }
 
-// Attachment is a file: its name, type and content (base64 in JSON).
-// The type given is not trusted; the content decides it.
-type Attachment struct {
-	Name string `json:"name"`
-	Type string `json:"type,omitempty"`
-	Data []byte `json:"data"`
-}
+// Attachment is a file attached to a nomination or an objection.
+type Attachment = attach.File
 
 // Receipt is what the sender of an objection is given.
 type Receipt struct {
@@ -189,7 +179,7 @@ func checkObjection(in *ObjectionInput) (errs.Fields, Attachment) {
 	if in.File == nil || len(in.File.Data) == 0 {
 		return f, Attachment{}
 	}
-	a, bad := cleanAttachment(in.File)
+	a, bad := attach.Clean(in.File)
 	switch bad {
 	case "size":
 		f.Add("file", "err.objection_file_size")
@@ -197,31 +187,6 @@ func checkObjection(in *ObjectionInput) (errs.Fields, Attachment) {
 		f.Add("file", "err.objection_file_type")
 	}
 	return f, a
-}
-
-// cleanAttachment checks a file given with an objection or a nomination:
-// at most MaxAttachment bytes, a PDF, JPEG or PNG by its content (not its
-// name); it returns the file with a safe name, or what is wrong ("size"
-// or "type").
-func cleanAttachment(in *Attachment) (Attachment, string) {
-	if len(in.Data) > MaxAttachment {
-		return Attachment{}, "size"
-	}
-	// http.DetectContentType adds parameters to some types; these three
-	// it names bare.
-	typ := http.DetectContentType(in.Data)
-	ext, ok := attachmentTypes[typ]
-	if !ok {
-		return Attachment{}, "type"
-	}
-	name := path.Base(strings.ReplaceAll(strings.TrimSpace(in.Name), "\\", "/"))
-	if name == "." || name == "/" || utf8.RuneCountInString(name) > 100 || strings.ContainsAny(name, "\"\r\n") {
-		name = ""
-	}
-	if name == "" {
-		name = "attachment" + ext
-	}
-	return Attachment{Name: name, Type: typ, Data: in.Data}, ""
 }
 
 // randomBase32 is n random bytes in lower-case base32 without padding.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
 	"qinggong/internal/web"
@@ -89,7 +90,7 @@ func (h *Handler) objectionFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", a.Type)
-	w.Header().Set("Content-Disposition", `attachment; filename="objection-`+noticeID(o.ID)+attachmentTypes[a.Type]+
+	w.Header().Set("Content-Disposition", `attachment; filename="objection-`+noticeID(o.ID)+attach.Ext(a.Type)+
 		`"; filename*=UTF-8''`+url.PathEscape(a.Name))
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))

@@ -143,7 +143,7 @@ func TestLoadSmall(t *testing.T) {
 		if res.Courses != 11 || res.Credited < 150 {
 			t.Errorf("Result.Courses = %d, Credited = %d; want 11 and some 250", res.Courses, res.Credited)
 		}
-		if bad, err := skills.New(e.d, e.log, e.orgs, e.people, nil, nil).Check(ctx); err != nil || len(bad) > 0 {
+		if bad, err := skills.New(e.d, e.log, e.orgs, e.people, nil, nil, nil).Check(ctx); err != nil || len(bad) > 0 {
 			t.Errorf("demo credit sums differ from the ledger: %v %v", bad, err)
 		}
 		// The identity sequence (PostgreSQL) must have moved past the explicit IDs.

@@ -34,7 +34,7 @@ var demoInnovations = []string{"降低数控车床刀具损耗 QC 小组成果",
 func loadSkills(ctx context.Context, s Services, root *org.Org, seed int64, today time.Time) (courses, credited int, err error) {
 	clock := &demoClock{}
 	events := event.New(s.DB, s.Audit, s.Orgs, s.People, clock.now)
-	svc := skills.New(s.DB, s.Audit, s.Orgs, s.People, events, clock.now)
+	svc := skills.New(s.DB, s.Audit, s.Orgs, s.People, events, nil, clock.now)
 	by := &auth.Actor{UserID: 0, Login: "demo", Name: "团市委青工部", OrgID: root.ID,
 		Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5C11))
@@ -112,6 +112,15 @@ func loadSkillsMore(ctx context.Context, s Services, svc *skills.Service, by *au
 	}
 	t := today.In(shanghai)
 	clock.t = t.AddDate(0, -3, 0)
+	// The skills month holds the first competition (held two weeks on):
+	// its entrants are credited for taking part when it closes.
+	held := clock.t.AddDate(0, 0, 14)
+	from := held.AddDate(0, 0, -10)
+	if _, err := svc.SaveMonth(ctx, by, skills.MonthInput{Year: from.Year(), Title: fmt.Sprintf("%d 上海青工技能月", from.Year()),
+		StartsOn: from.Format(time.DateOnly), EndsOn: from.AddDate(0, 1, -1).Format(time.DateOnly),
+		Summary: "以“技能成才、技能报国”为主题，举办各工种青工技能竞赛、专场职业技能鉴定和新技术新工艺培训，竞赛优胜者可推荐参评“十大杰出青年技师”。"}); err != nil {
+		return fmt.Errorf("demo: skills month: %w", err)
+	}
 	for k, title := range []string{d.ShortName + "青工数控车工技能比武", d.ShortName + "青工电工技能大赛"} {
 		c, err := svc.CreateCompetition(ctx, by, skills.CompetitionInput{OrgID: d.ID, Title: title, Trade: []string{"数控车工", "电工"}[k],
 			Level: "industry", HeldOn: clock.t.AddDate(0, 0, 14+60*k).Format(time.DateOnly)})

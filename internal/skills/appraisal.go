@@ -457,13 +457,12 @@ func (s *Service) RecordResult(ctx context.Context, by *auth.Actor, applicationI
 			if err := s.people.CertifySkill(ctx, tx, by, x.PersonID, a.Level, on, a.Body); err != nil {
 				return err
 			}
-			var orgID int64
-			var path string
-			if err := tx.QueryRowContext(ctx, `SELECT org_id, org_path FROM people WHERE id = $1`, x.PersonID).Scan(&orgID, &path); err != nil {
+			who, err := memberOf(ctx, tx, x.PersonID)
+			if err != nil {
 				return err
 			}
 			if rl.Credits > 0 {
-				if _, err := s.post(ctx, tx, by, []posting{{PersonID: x.PersonID, OrgID: orgID, OrgPath: path, IssuerID: a.OrgID,
+				if _, err := s.post(ctx, tx, by, []posting{{PersonID: x.PersonID, OrgID: who.orgID, OrgPath: who.path, Trade: a.Trade, IssuerID: a.OrgID,
 					Category: SourceAppraisal, Credits: rl.Credits, Source: SourceAppraisal, SourceID: x.ID, Rule: rl.Code,
 					Expires: s.expiry(rl)}}); err != nil {
 					return err

@@ -23,7 +23,7 @@ func BenchmarkPostResults500(b *testing.B) {
 			d := dbtest.Open(b, name)
 			sf := svctest.New(b, d)
 			ev := event.New(d, sf.Audit, sf.Orgs, sf.People, sf.Clock.Now)
-			sk := skills.New(d, sf.Audit, sf.Orgs, sf.People, ev, sf.Clock.Now)
+			sk := skills.New(d, sf.Audit, sf.Orgs, sf.People, ev, nil, sf.Clock.Now)
 			var people []*person.Person
 			in := make([]person.Input, 500)
 			for i := range in {

@@ -366,17 +366,21 @@ func (s *Service) CloseCompetition(ctx context.Context, by *auth.Actor, id int64
 				return err
 			}
 			for _, m := range scored[i].Members {
-				var orgID int64
-				var path string
-				if err := tx.QueryRowContext(ctx, `SELECT org_id, org_path FROM people WHERE id = $1`, m).Scan(&orgID, &path); err != nil {
+				who, err := memberOf(ctx, tx, m)
+				if err != nil {
 					return err
 				}
 				if rl.Credits > 0 {
-					ps = append(ps, posting{PersonID: m, OrgID: orgID, OrgPath: path, IssuerID: c.OrgID, Category: SourceCompetition,
+					ps = append(ps, posting{PersonID: m, OrgID: who.orgID, OrgPath: who.path, Trade: c.Trade, IssuerID: c.OrgID, Category: SourceCompetition,
 						Credits: rl.Credits, Source: SourceCompetition, SourceID: scored[i].ID, Rule: rl.Code, Expires: s.expiry(rl)})
 				}
 			}
 		}
+		more, err := s.participation(ctx, tx, c, scored)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, more...)
 		if _, err := s.post(ctx, tx, by, ps); err != nil {
 			return err
 		}
@@ -454,4 +458,43 @@ func (s *Service) usersByLogin(ctx context.Context, login string) (int64, error)
 	var id int64
 	err := s.db.R().QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, strings.ToLower(login)).Scan(&id)
 	return id, err
+}
+
+// participation credits, once per skills month, every member of a scored
+// entry of a competition held within the month's dates (the skills_month
+// rule), whatever their place.
+func (s *Service) participation(ctx context.Context, tx *db.Tx, c *Competition, scored []CompetitionEntry) ([]posting, error) {
+	m, err := monthHolding(ctx, tx, c.HeldOn)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	rl, err := rule(ctx, tx, SourceSkillsMonth)
+	if err != nil || rl.Credits == 0 {
+		return nil, err
+	}
+	var ps []posting
+	seen := map[int64]bool{}
+	for _, e := range scored {
+		for _, p := range e.Members {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM credit_entries WHERE source = $1 AND source_id = $2 AND person_id = $3`,
+				SourceSkillsMonth, m.ID, p).Scan(&n); err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				continue
+			}
+			who, err := memberOf(ctx, tx, p)
+			if err != nil {
+				return nil, err
+			}
+			ps = append(ps, posting{PersonID: p, OrgID: who.orgID, OrgPath: who.path, Trade: c.Trade, IssuerID: c.OrgID,
+				Category: SourceSkillsMonth, Credits: rl.Credits, Source: SourceSkillsMonth, SourceID: m.ID, Rule: rl.Code, Expires: s.expiry(rl)})
+		}
+	}
+	return ps, nil
 }

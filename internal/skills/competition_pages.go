@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qinggong/internal/auth"
+	"qinggong/internal/campaign"
 	"qinggong/internal/web"
 )
 
@@ -16,6 +17,7 @@ func competitionRoutes(r *web.Router, h *Handler) {
 	r.Post("/competitions/{id}/judges", auth.SkillsManage, h.addJudge)
 	r.Post("/competitions/{id}/entries", auth.SkillsManage, h.enter)
 	r.Post("/competitions/{id}/close", auth.SkillsManage, h.closeCompetition)
+	r.Post("/competitions/{id}/nominate", auth.SkillsManage, h.nominatePlaced)
 	r.Post("/competition-entries/{id}/score", auth.Authenticated, h.score)
 	r.Get("/api/v1/competitions", auth.OrgRead, h.apiCompetitions)
 	r.Post("/api/v1/competitions", auth.SkillsManage, h.apiCreateCompetition)
@@ -23,6 +25,8 @@ func competitionRoutes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/competitions/{id}/judges", auth.SkillsManage, h.apiAddJudge)
 	r.Post("/api/v1/competitions/{id}/entries", auth.SkillsManage, h.apiEnter)
 	r.Post("/api/v1/competitions/{id}/close", auth.SkillsManage, h.apiClose)
+	r.Get("/api/v1/competitions/{id}/placed", auth.Authenticated, h.apiPlaced)
+	r.Post("/api/v1/competitions/{id}/nominations", auth.SkillsManage, h.apiNominatePlaced)
 	r.Post("/api/v1/competition-entries/{id}/score", auth.Authenticated, h.apiScore)
 }
 
@@ -33,6 +37,11 @@ type competitionData struct {
 	Manage  bool
 	Judge   bool
 	Scored  map[int64]bool // entries the viewing judge has scored
+	// Placed are the placed entrants of a closed competition, and
+	// Campaigns the nominating person campaigns its organizer may put
+	// them forward in.
+	Placed    []PlacedNominee
+	Campaigns []campaign.Summary
 }
 
 func (h *Handler) competitions(w http.ResponseWriter, r *http.Request) error {
@@ -99,7 +108,43 @@ func (h *Handler) competition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Judge, d.Scored, d.Manage = judge, scored, a.Can(auth.SkillsManage, d.C.OrgPath)
+	if d.Manage && d.C.Status == CompetitionClosed {
+		if d.Placed, err = placed(ctx, h.Skills.db.R(), id); err != nil {
+			return err
+		}
+		if d.Campaigns, err = h.Skills.nominatable(ctx, a, d.C.OrgPath); err != nil {
+			return err
+		}
+	}
 	return web.Render(ctx, w, competitionPage(web.NewPage(w, r, d.C.Title, "nav.skills"), d))
+}
+
+func (h *Handler) nominatePlaced(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	num := func(k string) int64 { n, _ := strconv.ParseInt(r.PostFormValue(k), 10, 64); return n }
+	_, err = h.Skills.NominatePlaced(ctx, auth.ActorFrom(ctx), id, PlacementNomination{PersonID: num("person_id"),
+		CampaignID: num("campaign_id"), Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary")})
+	return h.backToCompetition(w, r, id, "skills.nominated", err)
+}
+
+func (h *Handler) apiPlaced(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return web.WithID(w, r, http.StatusOK, func(id int64) ([]PlacedNominee, error) { return h.Skills.Placed(ctx, auth.ActorFrom(ctx), id) })
+}
+
+func (h *Handler) apiNominatePlaced(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in PlacementNomination
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	return web.WithID(w, r, http.StatusCreated, func(id int64) (*campaign.Nomination, error) {
+		return h.Skills.NominatePlaced(ctx, auth.ActorFrom(ctx), id, in)
+	})
 }
 
 func (h *Handler) backToCompetition(w http.ResponseWriter, r *http.Request, id int64, ok string, err error) error {

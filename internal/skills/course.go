@@ -303,7 +303,7 @@ func (s *Service) PostResults(ctx context.Context, by *auth.Actor, courseID int6
 		for i, r := range results {
 			if r.Passed {
 				p := ids[r.PersonID]
-				ps = append(ps, posting{PersonID: r.PersonID, OrgID: p.orgID, OrgPath: p.path, IssuerID: c.OrgID, Category: c.Category,
+				ps = append(ps, posting{PersonID: r.PersonID, OrgID: p.orgID, OrgPath: p.path, Trade: c.Trade, IssuerID: c.OrgID, Category: c.Category,
 					Credits: credits, Source: SourceCourse, SourceID: c.ID, Rule: rl.Code, Expires: s.expiry(rl)})
 				passed = append(passed, i)
 			}
@@ -337,14 +337,9 @@ func (s *Service) PostResults(ctx context.Context, by *auth.Actor, courseID int6
 	return posted, err
 }
 
-type personOrg struct {
-	orgID int64
-	path  string
-}
-
 // peopleOrgs reads the organizations of the people in results.
-func (s *Service) peopleOrgs(ctx context.Context, results []Result) (map[int64]personOrg, error) {
-	out := map[int64]personOrg{}
+func (s *Service) peopleOrgs(ctx context.Context, results []Result) (map[int64]member, error) {
+	out := map[int64]member{}
 	for start := 0; start < len(results); start += 500 {
 		end := min(start+500, len(results))
 		a := &db.Args{}
@@ -358,7 +353,7 @@ func (s *Service) peopleOrgs(ctx context.Context, results []Result) (map[int64]p
 		}
 		for rows.Next() {
 			var id int64
-			var p personOrg
+			var p member
 			if err := rows.Scan(&id, &p.orgID, &p.path); err != nil {
 				rows.Close()
 				return nil, err

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
@@ -54,6 +55,7 @@ type Innovation struct {
 	Note        string     `json:"note,omitempty"`
 	Submitters  []int64    `json:"submitters"`
 	Names       []string   `json:"submitter_names"`
+	Files       []FileInfo `json:"files"`
 	CreatedAt   time.Time  `json:"created_at"`
 	EvaluatedAt *time.Time `json:"evaluated_at,omitempty"`
 }
@@ -68,6 +70,20 @@ type InnovationInput struct {
 	EnergyKWh   int64    `json:"energy_kwh"`
 	Tags        []string `json:"tags"`
 	Submitters  []int64  `json:"submitters"`
+	// Files are drawings, photos or reports: at most MaxInnovationFiles,
+	// each a PDF, JPEG or PNG of at most attach.Max bytes.
+	Files []*attach.File `json:"files,omitempty"`
+}
+
+// MaxInnovationFiles is how many files a filing may carry.
+const MaxInnovationFiles = 5
+
+// FileInfo is an attached file without its content.
+type FileInfo struct {
+	N    int    `json:"n"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int    `json:"size"`
 }
 
 const innovationColumns = `id, org_id, org_path, kind, title, description, benefit_yuan, energy_kwh, tags, status, level, adopted, note,
@@ -141,6 +157,23 @@ func (s *Service) FileInnovation(ctx context.Context, by *auth.Actor, in Innovat
 		}
 		seen[pid] = true
 	}
+	var files []attach.File
+	if len(in.Files) > MaxInnovationFiles {
+		f.Add("files", "err.too_many")
+	}
+	for _, x := range in.Files {
+		if x == nil || len(x.Data) == 0 {
+			continue
+		}
+		c, bad := attach.Clean(x)
+		switch bad {
+		case "size":
+			f.Add("files", "err.objection_file_size")
+		case "type":
+			f.Add("files", "err.objection_file_type")
+		}
+		files = append(files, c)
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -161,8 +194,14 @@ func (s *Service) FileInnovation(ctx context.Context, by *auth.Actor, in Innovat
 				return err
 			}
 		}
+		for i, a := range files {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO innovation_files (innovation_id, n, name, type, size, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+				id, i+1, a.Name, a.Type, len(a.Data), a.Data); err != nil {
+				return err
+			}
+		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "innovation.file", ObjectType: "innovation", ObjectID: id, OrgID: o.ID,
-			Summary: fmt.Sprintf("kind=%s submitters=%d", in.Kind, len(in.Submitters))})
+			Summary: fmt.Sprintf("kind=%s submitters=%d files=%d", in.Kind, len(in.Submitters), len(files))})
 	})
 	if err != nil {
 		return nil, err
@@ -193,7 +232,38 @@ func (s *Service) innovation(ctx context.Context, q db.Q, id int64) (*Innovation
 		}
 		x.Submitters, x.Names = append(x.Submitters, pid), append(x.Names, name)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT n, name, type, size FROM innovation_files WHERE innovation_id = $1 ORDER BY n`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	x.Files = []FileInfo{}
+	for rows.Next() {
+		var fi FileInfo
+		if err := rows.Scan(&fi.N, &fi.Name, &fi.Type, &fi.Size); err != nil {
+			return nil, err
+		}
+		x.Files = append(x.Files, fi)
+	}
 	return &x, rows.Err()
+}
+
+// InnovationFile returns attached file n of an innovation the actor may read.
+func (s *Service) InnovationFile(ctx context.Context, by *auth.Actor, id int64, n int) (*attach.File, error) {
+	if _, err := s.Innovation(ctx, by, id); err != nil {
+		return nil, err
+	}
+	var f attach.File
+	err := s.db.R().QueryRowContext(ctx, `SELECT name, type, data FROM innovation_files WHERE innovation_id = $1 AND n = $2`, id, n).
+		Scan(&f.Name, &f.Type, &f.Data)
+	if errors.Is(err, db.ErrNoRows) {
+		return nil, errs.ErrNotFound
+	}
+	return &f, err
 }
 
 // Innovation returns one to readers of its organization.
@@ -272,13 +342,12 @@ func (s *Service) Evaluate(ctx context.Context, by *auth.Actor, id int64, level 
 		}
 		var ps []posting
 		for _, p := range x.Submitters {
-			var orgID int64
-			var path string
-			if err := tx.QueryRowContext(ctx, `SELECT org_id, org_path FROM people WHERE id = $1`, p).Scan(&orgID, &path); err != nil {
+			who, err := memberOf(ctx, tx, p)
+			if err != nil {
 				return err
 			}
 			if rl.Credits > 0 {
-				ps = append(ps, posting{PersonID: p, OrgID: orgID, OrgPath: path, IssuerID: x.OrgID, Category: SourceInnovation,
+				ps = append(ps, posting{PersonID: p, OrgID: who.orgID, OrgPath: who.path, Trade: who.trade, IssuerID: x.OrgID, Category: SourceInnovation,
 					Credits: rl.Credits, Source: SourceInnovation, SourceID: x.ID, Rule: rl.Code, Expires: s.expiry(rl)})
 			}
 		}

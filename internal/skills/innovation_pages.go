@@ -1,11 +1,14 @@
 package skills
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/auth"
+	"qinggong/internal/errs"
 	"qinggong/internal/web"
 )
 
@@ -14,10 +17,12 @@ func innovationRoutes(r *web.Router, h *Handler) {
 	r.Post("/innovations", auth.SkillsManage, h.fileInnovation)
 	r.Get("/innovations/{id}", auth.OrgRead, h.innovationPage)
 	r.Post("/innovations/{id}/evaluate", auth.SkillsManage, h.evaluate)
+	r.Get("/innovations/{id}/files/{n}", auth.OrgRead, h.innovationFile)
 	r.Get("/api/v1/innovations", auth.OrgRead, h.apiInnovations)
 	r.Post("/api/v1/innovations", auth.SkillsManage, h.apiFileInnovation)
 	r.Get("/api/v1/innovations/{id}", auth.OrgRead, h.apiInnovation)
 	r.Post("/api/v1/innovations/{id}/evaluate", auth.SkillsManage, h.apiEvaluate)
+	r.Get("/api/v1/innovations/{id}/files/{n}", auth.OrgRead, h.innovationFile)
 }
 
 func (h *Handler) innovations(w http.ResponseWriter, r *http.Request) error {
@@ -43,8 +48,9 @@ func (h *Handler) innovations(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) fileInnovation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
-	if err := r.ParseForm(); err != nil {
-		return err
+	r.Body = http.MaxBytesReader(w, r.Body, (MaxInnovationFiles+1)*attach.Max)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		return (errs.Fields{"files": "err.file_too_large"}).Err()
 	}
 	v := r.PostForm
 	num := func(k string) int64 { n, _ := strconv.ParseInt(strings.TrimSpace(v.Get(k)), 10, 64); return n }
@@ -58,6 +64,20 @@ func (h *Handler) fileInnovation(w http.ResponseWriter, r *http.Request) error {
 			in.Submitters = append(in.Submitters, p)
 		} else if strings.TrimSpace(n) != "" {
 			in.Submitters = append(in.Submitters, -1)
+		}
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["files"] {
+			f, err := fh.Open()
+			if err != nil {
+				return err
+			}
+			data, err := io.ReadAll(io.LimitReader(f, attach.Max+1))
+			f.Close()
+			if err != nil {
+				return err
+			}
+			in.Files = append(in.Files, &attach.File{Name: fh.Filename, Data: data})
 		}
 	}
 	x, err := h.Skills.FileInnovation(ctx, a, in)
@@ -93,6 +113,24 @@ func (h *Handler) innovationPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.Render(ctx, w, innovationPage(web.NewPage(w, r, x.Title, "nav.skills"), x, a.Can(auth.SkillsManage, x.OrgPath)))
+}
+
+// innovationFile sends one of an innovation's attached files.
+func (h *Handler) innovationFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		return errs.ErrNotFound
+	}
+	f, err := h.Skills.InnovationFile(ctx, auth.ActorFrom(ctx), id, n)
+	if err != nil {
+		return err
+	}
+	return attach.Serve(w, f)
 }
 
 func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request) error {

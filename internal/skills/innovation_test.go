@@ -1,8 +1,10 @@
 package skills_test
 
 import (
+	"bytes"
 	"testing"
 
+	"qinggong/internal/attach"
 	"qinggong/internal/errs"
 	"qinggong/internal/skills"
 	"qinggong/internal/svctest"
@@ -22,10 +24,26 @@ func TestInnovation(t *testing.T) {
 		bad.Kind, bad.Tags = "patent", []string{"shiny"}
 		_, err = f.skills.FileInnovation(f.Ctx, f.U1, bad)
 		svctest.WantField(t, err, "kind", "err.choose")
+		bad = in
+		bad.Files = []*attach.File{{Name: "说明.txt", Data: []byte("plain text is not a drawing")}}
+		_, err = f.skills.FileInnovation(f.Ctx, f.U1, bad)
+		svctest.WantField(t, err, "files", "err.objection_file_type")
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		in.Files = []*attach.File{{Name: `..\图纸.png`, Type: "text/html", Data: png}}
 		x, err := f.skills.FileInnovation(f.Ctx, f.U1, in)
 		if err != nil || len(x.Submitters) != 2 || len(x.Tags) != 2 || x.Status != skills.InnovationSubmitted {
 			t.Fatalf("filed = %+v, %v", x, err)
 		}
+		if len(x.Files) != 1 || x.Files[0].Name != "图纸.png" || x.Files[0].Type != "image/png" || x.Files[0].Size != len(png) {
+			t.Fatalf("files = %+v", x.Files)
+		}
+		if got, err := f.skills.InnovationFile(f.Ctx, f.D1Admin, x.ID, 1); err != nil || !bytes.Equal(got.Data, png) {
+			t.Fatalf("file = %v", err)
+		}
+		_, err = f.skills.InnovationFile(f.Ctx, f.B2, x.ID, 1)
+		svctest.WantKind(t, err, errs.NotFound) // the other district's cadre
+		_, err = f.skills.InnovationFile(f.Ctx, f.D1Admin, x.ID, 2)
+		svctest.WantKind(t, err, errs.NotFound)
 		if list, err := f.skills.Innovations(f.Ctx, f.D1Admin, "energy"); err != nil || len(list) != 1 {
 			t.Fatalf("energy-tagged list: %d, %v", len(list), err)
 		}

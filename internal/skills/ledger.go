@@ -11,6 +11,7 @@ import (
 	"qinggong/internal/activity"
 	"qinggong/internal/audit"
 	"qinggong/internal/auth"
+	"qinggong/internal/campaign"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/event"
@@ -20,22 +21,26 @@ import (
 
 // Service is the credit system.
 type Service struct {
-	db     *db.DB
-	audit  *audit.Log
-	orgs   *org.Service
-	people *person.Service
-	events *event.Service
-	now    func() time.Time
+	db        *db.DB
+	audit     *audit.Log
+	orgs      *org.Service
+	people    *person.Service
+	events    *event.Service
+	campaigns *campaign.Service
+	now       func() time.Time
+	boards    boardCache // the skills months' live boards
 }
 
-// New returns the credit system; courses are held through events. Wire
+// New returns the credit system; courses are held through events, and
+// placements go forward through campaigns (nil: they cannot). Wire
 // OrgMoved into the organization service once (app.Wire does).
-func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, events *event.Service, now func() time.Time) *Service {
+func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, events *event.Service, campaigns *campaign.Service,
+	now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	event.RegisterKind("course")
-	return &Service{db: d, audit: a, orgs: orgs, people: people, events: events, now: now}
+	return &Service{db: d, audit: a, orgs: orgs, people: people, events: events, campaigns: campaigns, now: now}
 }
 
 // posting is one entry to write.
@@ -44,6 +49,7 @@ type posting struct {
 	OrgPath         string
 	IssuerID        int64
 	Category        string
+	Trade           string // the source's trade, else the person's
 	Credits         int
 	Source          string
 	SourceID        int64
@@ -55,6 +61,19 @@ type posting struct {
 	Month           string // reversed entry's own
 }
 
+// member is where a person stands when credited.
+type member struct {
+	orgID       int64
+	path, trade string
+}
+
+// memberOf reads a person's organization and trade inside tx.
+func memberOf(ctx context.Context, q db.Q, personID int64) (member, error) {
+	var m member
+	err := q.QueryRowContext(ctx, `SELECT org_id, org_path, trade FROM people WHERE id = $1`, personID).Scan(&m.orgID, &m.path, &m.trade)
+	return m, err
+}
+
 // post writes entries with every sum they move, inside tx: the balance
 // and the year-and-category total of each person, and the month-and-
 // category cell of each person's organization and its ancestors (each
@@ -63,8 +82,8 @@ type posting struct {
 func (s *Service) post(ctx context.Context, tx *db.Tx, by *auth.Actor, ps []posting) ([]int64, error) {
 	now := s.now().UTC()
 	type cell struct {
-		org             int64
-		month, category string
+		org                    int64
+		month, category, trade string
 	}
 	type pyear struct {
 		person   int64
@@ -82,17 +101,17 @@ func (s *Service) post(ctx context.Context, tx *db.Tx, by *auth.Actor, ps []post
 			p.Year, p.Month = now.In(shanghai).Year(), now.In(shanghai).Format("2006-01")
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO credit_entries (person_id, org_id, org_path, issuer_id, category, credits, source,
-			source_id, rule, reverses, reason, expires, year, month, issued_by, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			source_id, rule, reverses, reason, expires, year, month, issued_by, at, trade)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 			p.PersonID, p.OrgID, p.OrgPath, p.IssuerID, p.Category, p.Credits, p.Source, p.SourceID, p.Rule, p.Reverses, p.Reason,
-			p.Expires, p.Year, p.Month, by.UserID, now).Scan(&ids[i]); err != nil {
+			p.Expires, p.Year, p.Month, by.UserID, now, p.Trade).Scan(&ids[i]); err != nil {
 			if db.IsUniqueViolation(err) {
 				return nil, errs.E(errs.Conflict, "err.credit_reversed")
 			}
 			return nil, err
 		}
 		for _, o := range db.PathIDs(p.OrgPath) {
-			c := cell{o, p.Month, p.Category}
+			c := cell{o, p.Month, p.Category, p.Trade}
 			v := cells[c]
 			cells[c] = [2]int{v[0] + p.Credits, v[1] + 1}
 		}
@@ -124,9 +143,9 @@ func (s *Service) post(ctx context.Context, tx *db.Tx, by *auth.Actor, ps []post
 		}
 	}
 	for k, v := range cells {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, credits, entries) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, month, category) DO UPDATE SET credits = credit_rollup.credits + excluded.credits,
-			entries = credit_rollup.entries + excluded.entries`, k.org, k.month, k.category, v[0], v[1]); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, trade, credits, entries) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (org_id, month, category, trade) DO UPDATE SET credits = credit_rollup.credits + excluded.credits,
+			entries = credit_rollup.entries + excluded.entries`, k.org, k.month, k.category, k.trade, v[0], v[1]); err != nil {
 			return nil, err
 		}
 	}
@@ -165,9 +184,9 @@ func (s *Service) Reverse(ctx context.Context, by *auth.Actor, entryID int64, re
 	var e Entry
 	var path string
 	var year int
-	var month string
-	err := scanEntry(s.db.R().QueryRowContext(ctx, `SELECT `+entryColumns+`, e.org_path, e.year, e.month FROM credit_entries e WHERE e.id = $1`,
-		entryID), &e, &path, &year, &month)
+	var month, trade string
+	err := scanEntry(s.db.R().QueryRowContext(ctx, `SELECT `+entryColumns+`, e.org_path, e.year, e.month, e.trade FROM credit_entries e WHERE e.id = $1`,
+		entryID), &e, &path, &year, &month, &trade)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, errs.ErrNotFound
 	}
@@ -211,7 +230,7 @@ func (s *Service) Reverse(ctx context.Context, by *auth.Actor, entryID int64, re
 			return errs.E(errs.Conflict, "err.credit_negative")
 		}
 		ids, err := s.post(ctx, tx, by, []posting{{PersonID: e.PersonID, OrgID: e.OrgID, OrgPath: path, IssuerID: e.IssuerID,
-			Category: e.Category, Credits: -e.Credits, Source: SourceCorrection, SourceID: e.ID, Rule: e.Rule, Reverses: e.ID,
+			Category: e.Category, Trade: trade, Credits: -e.Credits, Source: SourceCorrection, SourceID: e.ID, Rule: e.Rule, Reverses: e.ID,
 			Reason: reason, Year: year, Month: month}})
 		if err != nil {
 			return err
@@ -237,18 +256,18 @@ func (s *Service) OrgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
 	if err := db.MovePaths(ctx, tx, m.OldPath, m.NewPath, "credit_entries.org_path", "courses.org_path"); err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT month, category, credits, entries FROM credit_rollup WHERE org_id = $1`, m.ID)
+	rows, err := tx.QueryContext(ctx, `SELECT month, category, trade, credits, entries FROM credit_rollup WHERE org_id = $1`, m.ID)
 	if err != nil {
 		return err
 	}
 	type row struct {
-		month, category  string
-		credits, entries int
+		month, category, trade string
+		credits, entries       int
 	}
 	var moved []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.month, &r.category, &r.credits, &r.entries); err != nil {
+		if err := rows.Scan(&r.month, &r.category, &r.trade, &r.credits, &r.entries); err != nil {
 			rows.Close()
 			return err
 		}
@@ -264,9 +283,10 @@ func (s *Service) OrgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
 	}{{m.OldParentPath, -1}, {m.NewParentPath, 1}} {
 		for _, o := range db.PathIDs(side.path) {
 			for _, r := range moved {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, credits, entries) VALUES ($1, $2, $3, $4, $5)
-					ON CONFLICT (org_id, month, category) DO UPDATE SET credits = credit_rollup.credits + excluded.credits,
-					entries = credit_rollup.entries + excluded.entries`, o, r.month, r.category, side.sign*r.credits, side.sign*r.entries); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, trade, credits, entries)
+					VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, month, category, trade) DO UPDATE SET
+					credits = credit_rollup.credits + excluded.credits, entries = credit_rollup.entries + excluded.entries`,
+					o, r.month, r.category, r.trade, side.sign*r.credits, side.sign*r.entries); err != nil {
 					return err
 				}
 			}

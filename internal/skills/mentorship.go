@@ -333,12 +333,11 @@ func (s *Service) CompleteMentorship(ctx context.Context, by *auth.Actor, id int
 			if side.r.Credits == 0 {
 				continue
 			}
-			var orgID int64
-			var path string
-			if err := tx.QueryRowContext(ctx, `SELECT org_id, org_path FROM people WHERE id = $1`, side.person).Scan(&orgID, &path); err != nil {
+			who, err := memberOf(ctx, tx, side.person)
+			if err != nil {
 				return err
 			}
-			ps = append(ps, posting{PersonID: side.person, OrgID: orgID, OrgPath: path, IssuerID: m.OrgID, Category: SourceMentorship,
+			ps = append(ps, posting{PersonID: side.person, OrgID: who.orgID, OrgPath: who.path, Trade: m.Trade, IssuerID: m.OrgID, Category: SourceMentorship,
 				Credits: side.r.Credits, Source: SourceMentorship, SourceID: m.ID, Rule: side.r.Code, Expires: s.expiry(side.r)})
 		}
 		if _, err := s.post(ctx, tx, by, ps); err != nil {

@@ -2,6 +2,7 @@ package skills
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -27,6 +28,31 @@ type Overview struct {
 	Year       int            `json:"year"`
 	YearTotal  int            `json:"year_total"`
 	Children   []ChildTotal   `json:"children"`
+	Trades     []TradeTotal   `json:"trades"`     // this year's credits by trade, the largest first
+	Appraisals []TradeTotal   `json:"appraisals"` // the twelve months' appraisal passes by trade, the most first
+}
+
+// TradeTotal is one trade's figure ("" for entries without a trade).
+type TradeTotal struct {
+	Trade string `json:"trade"`
+	N     int    `json:"n"`
+}
+
+// sortedTotals is m as totals, the largest first (then by trade).
+func sortedTotals(m map[string]int) []TradeTotal {
+	out := make([]TradeTotal, 0, len(m))
+	for t, n := range m {
+		if n != 0 {
+			out = append(out, TradeTotal{Trade: t, N: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Trade < out[j].Trade
+	})
+	return out
 }
 
 // ChildTotal is a child organization's credits this year.
@@ -50,16 +76,17 @@ func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, chil
 		idx[m] = i
 		out.Months = append(out.Months, Month{Month: m})
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT month, category, credits, entries FROM credit_rollup WHERE org_id = $1 AND month >= $2`,
+	rows, err := s.db.R().QueryContext(ctx, `SELECT month, category, trade, credits, entries FROM credit_rollup WHERE org_id = $1 AND month >= $2`,
 		o.ID, first.Format("2006-01")) // the twelve months hold January of this year
 	if err != nil {
 		return nil, err
 	}
 	year := now.Format("2006")
+	trades := map[string]int{}
 	for rows.Next() {
-		var m, c string
+		var m, c, t string
 		var credits, entries int
-		if err := rows.Scan(&m, &c, &credits, &entries); err != nil {
+		if err := rows.Scan(&m, &c, &t, &credits, &entries); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -70,12 +97,37 @@ func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, chil
 		if strings.HasPrefix(m, year) {
 			out.Categories[c] += credits
 			out.YearTotal += credits
+			trades[t] += credits
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	out.Trades = sortedTotals(trades)
+	// Appraisal sessions are few (a few a month per district): their kept
+	// pass counts are summed over the subtree's sessions of the months.
+	a := &db.Args{}
+	rows, err = s.db.R().QueryContext(ctx, `SELECT trade, SUM(passed) FROM appraisal_sessions WHERE org_path >= `+a.Add(o.Path)+` AND org_path < `+a.Add(db.PathUpper(o.Path))+
+		` AND starts >= `+a.Add(first.UTC())+` GROUP BY trade`, a.List()...)
+	if err != nil {
+		return nil, err
+	}
+	passes := map[string]int{}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		passes[t] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out.Appraisals = sortedTotals(passes)
 	rows, err = s.db.R().QueryContext(ctx, `SELECT month, persons FROM activity_rollup WHERE org_id = $1 AND kind = $2 AND month >= $3`,
 		o.ID, KindCredit, first.Format("2006-01"))
 	if err != nil {
@@ -96,7 +148,7 @@ func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, chil
 	if len(children) == 0 {
 		return out, rows.Err()
 	}
-	a := &db.Args{}
+	a = &db.Args{}
 	ph := make([]string, len(children))
 	for i, c := range children {
 		ph[i] = a.Add(c.ID)

@@ -26,6 +26,7 @@ func pageRoutes(r *web.Router, h *Handler) {
 	mentorshipRoutes(r, h)
 	competitionRoutes(r, h)
 	innovationRoutes(r, h)
+	monthRoutes(r, h)
 	r.Get("/skills", auth.OrgRead, h.overviewPage)
 	r.Get("/courses/new", auth.SkillsManage, h.newCourse)
 	r.Post("/courses", auth.SkillsManage, h.createCourse)
@@ -37,6 +38,10 @@ func pageRoutes(r *web.Router, h *Handler) {
 	r.Get("/people/{id}/credits", auth.PersonRead, h.personCredits)
 	r.Post("/credits/{id}/reverse", auth.SkillsManage, h.reverse)
 	r.Get("/skills/rules", auth.Authenticated, h.rules)
+	r.Get("/skills/double-climb", auth.PersonRead, h.climbs)
+	r.Get("/skills/export.xlsx", auth.OrgRead, h.exportOverview)
+	r.Get("/api/v1/skills/double-climb", auth.PersonRead, h.apiClimbs)
+	r.Get("/api/v1/people/{id}/climb", auth.PersonRead, h.apiClimb)
 	r.Post("/skills/rules/{code}", auth.SkillsRules, h.setRule)
 }
 
@@ -267,6 +272,7 @@ type transcriptData struct {
 	Reverse      bool // the viewer may correct entries
 	Eligibility  *Eligibility
 	Applications []Application
+	Climb        *Climb // the worker's own double climb
 }
 
 func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
@@ -284,6 +290,9 @@ func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Applications, err = h.Skills.MyApplications(ctx, auth.ActorFrom(ctx)); err != nil {
+		return err
+	}
+	if d.Climb, err = h.Skills.climbOf(ctx, t.Person.ID); err != nil {
 		return err
 	}
 	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), d))

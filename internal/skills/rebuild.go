@@ -21,25 +21,25 @@ func (s *Service) Rebuild(ctx context.Context) error {
 				return err
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT org_path, month, category, SUM(credits), count(*) FROM credit_entries
-			GROUP BY org_path, month, category`)
+		rows, err := tx.QueryContext(ctx, `SELECT org_path, month, category, trade, SUM(credits), count(*) FROM credit_entries
+			GROUP BY org_path, month, category, trade`)
 		if err != nil {
 			return err
 		}
 		type cell struct {
-			org             int64
-			month, category string
+			org                    int64
+			month, category, trade string
 		}
 		cells := map[cell][2]int{}
 		for rows.Next() {
-			var path, month, category string
+			var path, month, category, trade string
 			var credits, entries int
-			if err := rows.Scan(&path, &month, &category, &credits, &entries); err != nil {
+			if err := rows.Scan(&path, &month, &category, &trade, &credits, &entries); err != nil {
 				rows.Close()
 				return err
 			}
 			for _, o := range db.PathIDs(path) {
-				k := cell{o, month, category}
+				k := cell{o, month, category, trade}
 				v := cells[k]
 				cells[k] = [2]int{v[0] + credits, v[1] + entries}
 			}
@@ -49,8 +49,8 @@ func (s *Service) Rebuild(ctx context.Context) error {
 			return err
 		}
 		for k, v := range cells {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, credits, entries) VALUES ($1, $2, $3, $4, $5)`,
-				k.org, k.month, k.category, v[0], v[1]); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO credit_rollup (org_id, month, category, trade, credits, entries) VALUES ($1, $2, $3, $4, $5, $6)`,
+				k.org, k.month, k.category, k.trade, v[0], v[1]); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"qinggong/internal/campaign"
 	"qinggong/internal/db"
 	"qinggong/internal/db/dbtest"
 	"qinggong/internal/errs"
@@ -20,8 +21,9 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 type fixture struct {
 	*svctest.Fixture
-	events *event.Service
-	skills *skills.Service
+	events    *event.Service
+	campaigns *campaign.Service
+	skills    *skills.Service
 }
 
 func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
@@ -29,10 +31,12 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		sf := svctest.New(t, d)
 		ev := event.New(d, sf.Audit, sf.Orgs, sf.People, sf.Clock.Now)
-		sk := skills.New(d, sf.Audit, sf.Orgs, sf.People, ev, sf.Clock.Now)
+		c := campaign.New(d, sf.Audit, sf.Orgs, sf.Clock.Now)
+		c.Register(campaign.PersonKind{People: sf.People})
+		sk := skills.New(d, sf.Audit, sf.Orgs, sf.People, ev, c, sf.Clock.Now)
 		sf.Orgs.OnMove(ev.OrgMoved)
 		sf.Orgs.OnMove(sk.OrgMoved)
-		fn(t, &fixture{Fixture: sf, events: ev, skills: sk})
+		fn(t, &fixture{Fixture: sf, events: ev, campaigns: c, skills: sk})
 	})
 }
 

@@ -205,9 +205,9 @@ func (s *Service) Check(ctx context.Context) ([]Mismatch, error) {
 			FROM credit_person_years y LEFT JOIN (SELECT person_id, year, category, SUM(credits) AS total FROM credit_entries
 			GROUP BY person_id, year, category) e ON e.person_id = y.person_id AND e.year = y.year AND e.category = y.category
 			WHERE y.credits <> COALESCE(e.total, 0)`},
-		{"rollup", `SELECT r.month || '/' || r.category, r.credits, COALESCE(e.total, 0) FROM credit_rollup r
-			LEFT JOIN (SELECT month, category, SUM(credits) AS total FROM credit_entries GROUP BY month, category) e
-			ON e.month = r.month AND e.category = r.category
+		{"rollup", `SELECT r.month || '/' || r.category || '/' || r.trade, r.credits, COALESCE(e.total, 0) FROM credit_rollup r
+			LEFT JOIN (SELECT month, category, trade, SUM(credits) AS total FROM credit_entries GROUP BY month, category, trade) e
+			ON e.month = r.month AND e.category = r.category AND e.trade = r.trade
 			WHERE r.org_id = (SELECT id FROM orgs WHERE parent_id IS NULL OR parent_id = 0 ORDER BY id LIMIT 1) AND r.credits <> COALESCE(e.total, 0)`},
 	}
 	for _, x := range queries {
