@@ -108,7 +108,7 @@ func (h *Handler) exportOverview(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range ov.Months {
 		rows = append(rows, []any{t("skills.by_month"), m.Month, m.Credits, m.Entries, m.Persons})
 	}
-	for _, c := range Categories {
+	for _, c := range ReportCategories {
 		if n := ov.Categories[c]; n != 0 {
 			rows = append(rows, []any{web.Tf(ctx, "skills.by_category", ov.Year), t("skills.category." + c), n, "", ""})
 		}

@@ -35,6 +35,12 @@ const (
 // Sources are the kinds of entry that are not corrections, in order.
 var Sources = []string{SourceCourse, SourceAppraisal, SourceCompetition, SourceInnovation, SourceMentorship, SourceSkillsMonth}
 
+// ReportCategories are the categories entries count in: a course's, or
+// the source itself for the rest (a competition's credits are counted as
+// "competition"), in the order figures show them.
+var ReportCategories = append(slices.Clone(Categories), SourceAppraisal, SourceCompetition, SourceInnovation, SourceMentorship,
+	SourceSkillsMonth)
+
 // KnownCategory reports whether c is a course category.
 func KnownCategory(c string) bool { return slices.Contains(Categories, c) }
 

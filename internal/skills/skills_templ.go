@@ -449,7 +449,7 @@ func overviewPage(p web.Page, d overviewData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, c := range Categories {
+			for _, c := range ReportCategories {
 				if d.O.Categories[c] != 0 {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<dt>")
 					if templ_7745c5c3_Err != nil {
