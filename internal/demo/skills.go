@@ -153,11 +153,38 @@ func loadSkillsMore(ctx context.Context, s Services, svc *skills.Service, by *au
 			if err := svc.AddJudge(ctx, by, c.ID, j); err != nil {
 				return err
 			}
-			ja := &auth.Actor{UserID: j, Login: "judge"}
-			for _, e := range entries {
-				if err := svc.Score(ctx, ja, e, 60+rng.IntN(40)); err != nil {
-					return fmt.Errorf("demo: score: %w", err)
+		}
+		// Two rounds: the preliminary of all twelve, the final of the best six.
+		score := func(entries []int64) error {
+			for _, j := range js {
+				ja := &auth.Actor{UserID: j, Login: "judge"}
+				for _, e := range entries {
+					if err := svc.Score(ctx, ja, e, 60+rng.IntN(40)); err != nil {
+						return fmt.Errorf("demo: score: %w", err)
+					}
 				}
+			}
+			return nil
+		}
+		if err := score(entries); err != nil {
+			return err
+		}
+		if len(js) > 0 {
+			if _, err := svc.AdvanceRound(ctx, by, c.ID, 6); err != nil {
+				return fmt.Errorf("demo: advance: %w", err)
+			}
+			_, list, err := svc.Entries(ctx, by, c.ID)
+			if err != nil {
+				return err
+			}
+			var final []int64
+			for _, e := range list {
+				if e.Round == 2 {
+					final = append(final, e.ID)
+				}
+			}
+			if err := score(final); err != nil {
+				return err
 			}
 		}
 		clock.t = clock.t.AddDate(0, 0, 15)

@@ -43,6 +43,7 @@ type Competition struct {
 	HeldOn  string `json:"held_on"`
 	Status  string `json:"status"`
 	Entries int    `json:"entries"`
+	Round   int    `json:"round"` // the round being judged, from 1
 }
 
 // CompetitionInput is a new competition.
@@ -63,13 +64,14 @@ type CompetitionEntry struct {
 	OrgID     int64   `json:"org_id"`
 	Mean      int     `json:"mean"` // -1 until scored
 	Placement int     `json:"placement,omitempty"`
-	Scores    int     `json:"scores"` // judges who scored it
+	Scores    int     `json:"scores"` // judges who scored it in its round
+	Round     int     `json:"round"`  // the furthest round it reached
 }
 
-const competitionColumns = `id, org_id, org_path, title, trade, level, team, held_on, status, entries`
+const competitionColumns = `id, org_id, org_path, title, trade, level, team, held_on, status, entries, round`
 
 func scanCompetition(sc interface{ Scan(...any) error }, c *Competition) error {
-	return sc.Scan(&c.ID, &c.OrgID, &c.OrgPath, &c.Title, &c.Trade, &c.Level, &c.Team, &c.HeldOn, &c.Status, &c.Entries)
+	return sc.Scan(&c.ID, &c.OrgID, &c.OrgPath, &c.Title, &c.Trade, &c.Level, &c.Team, &c.HeldOn, &c.Status, &c.Entries, &c.Round)
 }
 
 // CreateCompetition announces a competition organized where the actor holds skills.manage.
@@ -239,7 +241,8 @@ func (s *Service) Enter(ctx context.Context, by *auth.Actor, id int64, team stri
 // competition's panel scores, while it is open.
 func (s *Service) Score(ctx context.Context, by *auth.Actor, entryID int64, score int) error {
 	var cid int64
-	err := s.db.R().QueryRowContext(ctx, `SELECT competition_id FROM competition_entries WHERE id = $1`, entryID).Scan(&cid)
+	var round int
+	err := s.db.R().QueryRowContext(ctx, `SELECT competition_id, round FROM competition_entries WHERE id = $1`, entryID).Scan(&cid, &round)
 	if errors.Is(err, db.ErrNoRows) {
 		return errs.ErrNotFound
 	}
@@ -261,12 +264,15 @@ func (s *Service) Score(ctx context.Context, by *auth.Actor, entryID int64, scor
 	if c.Status != CompetitionOpen {
 		return errs.E(errs.Conflict, "err.competition_closed")
 	}
+	if round != c.Round {
+		return errs.E(errs.Conflict, "err.competition_eliminated")
+	}
 	if score < 0 || score > 100 {
 		return (errs.Fields{"score": "err.course_score"}).Err()
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO competition_scores (entry_id, judge_id, score, at) VALUES ($1, $2, $3, $4)`,
-			entryID, by.UserID, score, s.now().UTC())
+		_, err := tx.ExecContext(ctx, `INSERT INTO competition_scores (entry_id, judge_id, round, score, at) VALUES ($1, $2, $3, $4, $5)`,
+			entryID, by.UserID, round, score, s.now().UTC())
 		if db.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.competition_scored")
 		}
@@ -274,7 +280,7 @@ func (s *Service) Score(ctx context.Context, by *auth.Actor, entryID int64, scor
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "competition.score", ObjectType: "competition", ObjectID: cid, OrgID: c.OrgID,
-			Summary: fmt.Sprintf("entry=%d score=%d", entryID, score)})
+			Summary: fmt.Sprintf("entry=%d round=%d score=%d", entryID, round, score)})
 	})
 }
 
@@ -293,8 +299,10 @@ func (s *Service) Entries(ctx context.Context, by *auth.Actor, id int64) (*Compe
 }
 
 func entries(ctx context.Context, q db.Q, id int64) ([]CompetitionEntry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT e.id, e.name, e.members, e.org_id, e.mean, e.placement,
-		(SELECT count(*) FROM competition_scores s WHERE s.entry_id = e.id), (SELECT COALESCE(SUM(score), 0) FROM competition_scores s WHERE s.entry_id = e.id)
+	// An entry's scores are those of the furthest round it reached.
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.name, e.members, e.org_id, e.mean, e.placement, e.round,
+		(SELECT count(*) FROM competition_scores s WHERE s.entry_id = e.id AND s.round = e.round),
+		(SELECT COALESCE(SUM(score), 0) FROM competition_scores s WHERE s.entry_id = e.id AND s.round = e.round)
 		FROM competition_entries e WHERE e.competition_id = $1 ORDER BY e.id`, id)
 	if err != nil {
 		return nil, err
@@ -305,7 +313,7 @@ func entries(ctx context.Context, q db.Q, id int64) ([]CompetitionEntry, error) 
 		var e CompetitionEntry
 		var members string
 		var sum int
-		if err := rows.Scan(&e.ID, &e.Name, &members, &e.OrgID, &e.Mean, &e.Placement, &e.Scores, &sum); err != nil {
+		if err := rows.Scan(&e.ID, &e.Name, &members, &e.OrgID, &e.Mean, &e.Placement, &e.Round, &e.Scores, &sum); err != nil {
 			return nil, err
 		}
 		for _, m := range strings.Split(members, ",") {
@@ -345,7 +353,8 @@ func (s *Service) CloseCompetition(ctx context.Context, by *auth.Actor, id int64
 		if err != nil {
 			return err
 		}
-		scored := slices.DeleteFunc(list, func(e CompetitionEntry) bool { return e.Scores == 0 })
+		scored := scoredIn(list, c.Round) // placed: the last round's
+
 		sort.SliceStable(scored, func(i, j int) bool { return scored[i].Mean > scored[j].Mean })
 		var ps []posting
 		for i := range scored {
@@ -427,7 +436,7 @@ func (s *Service) judging(ctx context.Context, by *auth.Actor, id int64) (bool, 
 		return false, nil, err
 	}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT s.entry_id FROM competition_scores s JOIN competition_entries e ON e.id = s.entry_id
-		WHERE e.competition_id = $1 AND s.judge_id = $2`, id, by.UserID)
+		WHERE e.competition_id = $1 AND s.judge_id = $2 AND s.round = e.round`, id, by.UserID)
 	if err != nil {
 		return false, nil, err
 	}
@@ -497,4 +506,61 @@ func (s *Service) participation(ctx context.Context, tx *db.Tx, c *Competition, 
 		}
 	}
 	return ps, nil
+}
+
+// AdvanceRound closes the round being judged: the keep best entries by
+// their mean in it (and any tied with the last of them) go on to the next
+// round, to be scored afresh; the rest, and entries no judge scored, stop
+// there. Placements come from the last round, when the competition closes.
+func (s *Service) AdvanceRound(ctx context.Context, by *auth.Actor, id int64, keep int) (*Competition, error) {
+	c, err := s.managedCompetition(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != CompetitionOpen {
+		return nil, errs.E(errs.Conflict, "err.competition_closed")
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The competition's row orders this against scores and closing.
+		res, err := tx.ExecContext(ctx, `UPDATE competitions SET round = round + 1 WHERE id = $1 AND round = $2 AND status = $3`,
+			c.ID, c.Round, CompetitionOpen)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.Conflict, "err.competition_changed")
+		}
+		list, err := entries(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		in := scoredIn(list, c.Round)
+		if keep < 1 || keep >= len(in) {
+			return (errs.Fields{"keep": "err.competition_keep"}).Err()
+		}
+		sort.SliceStable(in, func(i, j int) bool { return in[i].Mean > in[j].Mean })
+		cut := in[keep-1].Mean
+		var on []CompetitionEntry
+		for _, e := range in {
+			if e.Mean >= cut {
+				on = append(on, e)
+			}
+		}
+		for _, e := range on {
+			if _, err := tx.ExecContext(ctx, `UPDATE competition_entries SET round = $1 WHERE id = $2`, c.Round+1, e.ID); err != nil {
+				return err
+			}
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{Action: "competition.advance", ObjectType: "competition", ObjectID: c.ID, OrgID: c.OrgID,
+			Summary: fmt.Sprintf("round=%d advanced=%d of=%d", c.Round, len(on), len(in))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return competitionByID(ctx, s.db.R(), c.ID)
+}
+
+// scoredIn keeps the entries of list in the round that a judge scored there.
+func scoredIn(list []CompetitionEntry, round int) []CompetitionEntry {
+	return slices.DeleteFunc(list, func(e CompetitionEntry) bool { return e.Scores == 0 || e.Round != round })
 }

@@ -18,6 +18,7 @@ func competitionRoutes(r *web.Router, h *Handler) {
 	r.Post("/competitions/{id}/entries", auth.SkillsManage, h.enter)
 	r.Post("/competitions/{id}/close", auth.SkillsManage, h.closeCompetition)
 	r.Post("/competitions/{id}/nominate", auth.SkillsManage, h.nominatePlaced)
+	r.Post("/competitions/{id}/advance", auth.SkillsManage, h.advanceRound)
 	r.Post("/competition-entries/{id}/score", auth.Authenticated, h.score)
 	r.Get("/api/v1/competitions", auth.OrgRead, h.apiCompetitions)
 	r.Post("/api/v1/competitions", auth.SkillsManage, h.apiCreateCompetition)
@@ -26,6 +27,7 @@ func competitionRoutes(r *web.Router, h *Handler) {
 	r.Post("/api/v1/competitions/{id}/entries", auth.SkillsManage, h.apiEnter)
 	r.Post("/api/v1/competitions/{id}/close", auth.SkillsManage, h.apiClose)
 	r.Get("/api/v1/competitions/{id}/placed", auth.Authenticated, h.apiPlaced)
+	r.Post("/api/v1/competitions/{id}/advance", auth.SkillsManage, h.apiAdvanceRound)
 	r.Post("/api/v1/competitions/{id}/nominations", auth.SkillsManage, h.apiNominatePlaced)
 	r.Post("/api/v1/competition-entries/{id}/score", auth.Authenticated, h.apiScore)
 }
@@ -129,6 +131,30 @@ func (h *Handler) nominatePlaced(w http.ResponseWriter, r *http.Request) error {
 	_, err = h.Skills.NominatePlaced(ctx, auth.ActorFrom(ctx), id, PlacementNomination{PersonID: num("person_id"),
 		CampaignID: num("campaign_id"), Moral: r.PostFormValue("moral"), Summary: r.PostFormValue("summary")})
 	return h.backToCompetition(w, r, id, "skills.nominated", err)
+}
+
+func (h *Handler) advanceRound(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	keep, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("keep")))
+	_, err = h.Skills.AdvanceRound(ctx, auth.ActorFrom(ctx), id, keep)
+	return h.backToCompetition(w, r, id, "skills.round_advanced", err)
+}
+
+func (h *Handler) apiAdvanceRound(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in struct {
+		Keep int `json:"keep"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	return web.WithID(w, r, http.StatusOK, func(id int64) (*Competition, error) {
+		return h.Skills.AdvanceRound(ctx, auth.ActorFrom(ctx), id, in.Keep)
+	})
 }
 
 func (h *Handler) apiPlaced(w http.ResponseWriter, r *http.Request) error {

@@ -92,3 +92,62 @@ func TestCompetition(t *testing.T) {
 		}
 	})
 }
+
+func TestCompetitionRounds(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c, err := f.skills.CreateCompetition(f.Ctx, f.D1Admin, skills.CompetitionInput{OrgID: f.D1.ID, Title: "区青工焊工技能大赛", Trade: "焊工",
+			Level: "industry", HeldOn: "2025-04-20"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		judge := f.Actor(t, "svc.roundjudge", auth.Viewer, f.D1)
+		if err := f.skills.AddJudge(f.Ctx, f.D1Admin, c.ID, judge.UserID); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		var entries []*skills.CompetitionEntry
+		for i, name := range []string{"初甲", "初乙", "初丙", "初丁", "初戊"} {
+			p := f.worker(t, name, "焊工", 4, f.B1, 71+i)
+			e, err := f.skills.Enter(f.Ctx, f.D1Admin, c.ID, "", []int64{p.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, entries = append(ids, p.ID), append(entries, e)
+		}
+		for i, sc := range []int{90, 80, 80, 60} { // the fifth is never scored
+			if err := f.skills.Score(f.Ctx, judge, entries[i].ID, sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, keep := range []int{0, 4} {
+			_, err = f.skills.AdvanceRound(f.Ctx, f.D1Admin, c.ID, keep)
+			svctest.WantField(t, err, "keep", "err.competition_keep")
+		}
+		_, err = f.skills.AdvanceRound(f.Ctx, f.V1, c.ID, 2)
+		svctest.WantKind(t, err, errs.NotFound)
+		// Two go on, and the one tied with the second.
+		got, err := f.skills.AdvanceRound(f.Ctx, f.D1Admin, c.ID, 2)
+		if err != nil || got.Round != 2 {
+			t.Fatalf("advanced = %+v, %v", got, err)
+		}
+		err = f.skills.Score(f.Ctx, judge, entries[3].ID, 99)
+		svctest.WantMsg(t, err, errs.Conflict, "err.competition_eliminated")
+		for i, sc := range []int{70, 95, 85} { // round two, scored afresh
+			if err := f.skills.Score(f.Ctx, judge, entries[i].ID, sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := f.skills.CloseCompetition(f.Ctx, f.D1Admin, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		place, round := map[int64]int{}, map[int64]int{}
+		for _, e := range list {
+			place[e.Members[0]], round[e.Members[0]] = e.Placement, e.Round
+		}
+		if place[ids[1]] != 1 || place[ids[2]] != 2 || place[ids[0]] != 3 || place[ids[3]] != 0 || round[ids[3]] != 1 || round[ids[0]] != 2 {
+			t.Fatalf("places %v, rounds %v", place, round)
+		}
+		f.check(t)
+	})
+}

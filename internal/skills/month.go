@@ -398,31 +398,17 @@ func (s *Service) Board(ctx context.Context, m *SkillsMonth) (*Board, error) {
 			return nil, err
 		}
 	}
-	a := &db.Args{}
-	ids := []string{a.Add(root.ID)}
+	ids := []int64{root.ID}
 	for _, r := range b.Rows {
-		ids = append(ids, a.Add(r.OrgID))
+		ids = append(ids, r.OrgID)
 	}
-	rows, err = s.db.R().QueryContext(ctx, `SELECT org_id, SUM(credits) FROM credit_rollup WHERE month >= `+a.Add(m.StartsOn[:7])+
-		` AND month <= `+a.Add(m.EndsOn[:7])+` AND org_id IN (`+strings.Join(ids, ", ")+`) GROUP BY org_id`, a.List()...)
+	credits, err := s.creditsOf(ctx, ids, m.StartsOn[:7], m.EndsOn[:7])
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		if id == root.ID {
-			b.Total.Credits = n
-		} else if i, ok := idx[id]; ok {
-			b.Rows[i].Credits = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	b.Total.Credits = credits[root.ID]
+	for i := range b.Rows {
+		b.Rows[i].Credits = credits[b.Rows[i].OrgID]
 	}
 	s.boards.put(b)
 	return b, nil

@@ -148,28 +148,42 @@ func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, chil
 	if len(children) == 0 {
 		return out, rows.Err()
 	}
-	a = &db.Args{}
-	ph := make([]string, len(children))
+	ids := make([]int64, len(children))
 	for i, c := range children {
-		ph[i] = a.Add(c.ID)
+		ids[i] = c.ID
 	}
-	totals := map[int64]int{}
-	rows, err = s.db.R().QueryContext(ctx, `SELECT org_id, SUM(credits) FROM credit_rollup WHERE month >= `+a.Add(year+"-01")+
-		` AND month <= `+a.Add(year+"-12")+` AND org_id IN (`+strings.Join(ph, ", ")+`) GROUP BY org_id`, a.List()...)
+	totals, err := s.creditsOf(ctx, ids, year+"-01", year+"-12")
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range children {
+		out.Children = append(out.Children, ChildTotal{Org: c, Credits: totals[c.ID]})
+	}
+	return out, nil
+}
+
+// creditsOf sums the kept cells of each organization over the months from
+// first to last (YYYY-MM, both included).
+func (s *Service) creditsOf(ctx context.Context, orgs []int64, first, last string) (map[int64]int, error) {
+	a := &db.Args{}
+	ph := make([]string, len(orgs))
+	for i, id := range orgs {
+		ph[i] = a.Add(id)
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT org_id, SUM(credits) FROM credit_rollup WHERE month >= `+a.Add(first)+
+		` AND month <= `+a.Add(last)+` AND org_id IN (`+strings.Join(ph, ", ")+`) GROUP BY org_id`, a.List()...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64]int{}
 	for rows.Next() {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
 			return nil, err
 		}
-		totals[id] = n
-	}
-	for _, c := range children {
-		out.Children = append(out.Children, ChildTotal{Org: c, Credits: totals[c.ID]})
+		out[id] = n
 	}
 	return out, rows.Err()
 }
