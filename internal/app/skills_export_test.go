@@ -58,3 +58,60 @@ func TestSkillsExports(t *testing.T) {
 		})
 	}
 }
+
+// The overview and the transcript are kept under the credits version read
+// with the session: a posting or a correction made anywhere is seen by the
+// next read, through a session and through a token.
+func TestSkillsFiguresFollowWrites(t *testing.T) {
+	for _, name := range dbtest.Names() {
+		t.Run(name, func(t *testing.T) {
+			e := apptest.New(t, name)
+			ctx := context.Background()
+			root := e.Orgs["C"]
+			boot := &auth.Actor{Login: "fixture", Grants: []auth.Grant{{Role: auth.OrgAdmin, ScopeKind: "org", ScopeID: root.ID, Paths: []string{root.Path}}}}
+			p, err := e.App.People.Create(ctx, boot, person.Input{Name: "学分人", IDNumber: apptest.IDNumber(72), OrgID: e.Orgs["B1"].ID, Trade: "钳工"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d1 := strconv.FormatInt(e.Orgs["D1"].ID, 10)
+			pid := strconv.FormatInt(p.ID, 10)
+			for _, c := range []*apptest.Client{e.Login("admin").For(t), e.Bearer("org_admin_d1").For(t)} {
+				var ov struct {
+					YearTotal int `json:"year_total"`
+				}
+				var tr struct {
+					Total   int `json:"total"`
+					Entries []struct {
+						ID int64 `json:"id"`
+					} `json:"entries"`
+				}
+				read := func() {
+					c.Get("/api/v1/skills/overview?org=" + d1).JSON(t, &ov)
+					c.Get("/api/v1/people/" + pid + "/credits").JSON(t, &tr)
+				}
+				read()
+				before := ov.YearTotal
+				x, err := e.App.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs["U1"].ID, Kind: "suggestion", Title: "合理化建议",
+					Description: "改进交接班记录。", Submitters: []int64{p.ID}})
+				if err == nil {
+					_, err = e.App.Skills.Evaluate(ctx, boot, x.ID, "unit", false, "")
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				read() // the innovation.unit rule: 3
+				if ov.YearTotal != before+3 || tr.Total == 0 || len(tr.Entries) == 0 {
+					t.Fatalf("after a posting: overview %d (was %d), transcript %+v", ov.YearTotal, before, tr)
+				}
+				total := tr.Total
+				if res := c.Do("POST", "/api/v1/credits/"+strconv.FormatInt(tr.Entries[0].ID, 10)+"/reverse", map[string]string{"reason": "重复登记"}); res.StatusCode != 201 {
+					t.Fatalf("reverse = %d %s", res.StatusCode, res.Body)
+				}
+				read()
+				if ov.YearTotal != before || tr.Total != total-3 {
+					t.Fatalf("after a correction: overview %d (want %d), transcript %d (want %d)", ov.YearTotal, before, tr.Total, total-3)
+				}
+			}
+		})
+	}
+}

@@ -40,6 +40,8 @@ type Actor struct {
 	PeopleVersion string
 	// CampaignVersion is the selection engine's (db.CampaignVersionSQL).
 	CampaignVersion string
+	// CreditsVersion is the credit ledger's (db.CreditsVersionSQL).
+	CreditsVersion string
 }
 
 // Scope is the set of subtrees in which an actor holds a permission.

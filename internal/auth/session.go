@@ -164,8 +164,8 @@ func (s *Service) Session(ctx context.Context, token string) (*Actor, error) {
 	var disabled bool
 	var version string
 	err := s.db.R().QueryRowContext(ctx, `SELECT s.user_id, s.created_at, s.last_seen, u.login, u.name, u.org_id, u.must_change, u.disabled, `+db.VersionSQL+`,
-		`+db.PeopleVersionSQL+`, `+db.CampaignVersionSQL+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, th).
-		Scan(&a.UserID, &created, &seen, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version, &a.PeopleVersion, &a.CampaignVersion)
+		`+db.PeopleVersionSQL+`, `+db.CampaignVersionSQL+`, `+db.CreditsVersionSQL+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, th).
+		Scan(&a.UserID, &created, &seen, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version, &a.PeopleVersion, &a.CampaignVersion, &a.CreditsVersion)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, errs.E(errs.Unauthorized, "err.login_required")
 	}

@@ -80,8 +80,8 @@ func (s *Service) TokenActor(ctx context.Context, tok string) (*Actor, error) {
 	var revoked, disabled bool
 	var version string
 	err := s.db.R().QueryRowContext(ctx, `SELECT t.user_id, t.expires_at, t.revoked_at IS NOT NULL, u.login, u.name, u.org_id, u.must_change, u.disabled, `+db.VersionSQL+`,
-		`+db.PeopleVersionSQL+`, `+db.CampaignVersionSQL+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
-		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version, &a.PeopleVersion, &a.CampaignVersion)
+		`+db.PeopleVersionSQL+`, `+db.CampaignVersionSQL+`, `+db.CreditsVersionSQL+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(tok)).
+		Scan(&a.UserID, &expires, &revoked, &a.Login, &a.Name, &a.OrgID, &a.MustChange, &disabled, &version, &a.PeopleVersion, &a.CampaignVersion, &a.CreditsVersion)
 	if errors.Is(err, db.ErrNoRows) {
 		return nil, unauth
 	}

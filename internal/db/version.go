@@ -49,3 +49,13 @@ const CampaignVersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'ca
 // node once tx commits (written just before the commit, as the people
 // version is).
 func BumpCampaignVersion(tx *Tx) { tx.bumpAtCommit("campaign_version") }
+
+// The credits version is a fourth counter, for caches of what the credit
+// ledger's kept sums show (a subtree's skills overview, a transcript).
+// Every posting bumps it at its commit (skills.Service.post), as do the
+// other writes those figures read (an appraisal result, a rebuild).
+const CreditsVersionSQL = `COALESCE((SELECT value FROM settings WHERE key = 'credits_version'), '0')`
+
+// BumpCreditsVersion invalidates every cache of credit figures on every
+// node once tx commits (written just before the commit).
+func BumpCreditsVersion(tx *Tx) { tx.bumpAtCommit("credits_version") }

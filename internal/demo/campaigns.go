@@ -93,6 +93,13 @@ func (r *campaignRun) people(n, maxAge, skill, perDistrict int) ([]nominee, erro
 		q += ` AND skill_level BETWEEN 1 AND $2`
 		args = append(args, skill)
 	}
+	// People are numbered district by district; a stride through all of
+	// them (not the first 20,000) reaches every district at city scale.
+	var total int64
+	if err := r.d.R().QueryRowContext(r.ctx, `SELECT count(*) FROM people`).Scan(&total); err != nil {
+		return nil, err
+	}
+	q += fmt.Sprintf(` AND id %% %d = 0`, total/20000+1)
 	rows, err := r.d.R().QueryContext(r.ctx, q+` ORDER BY id LIMIT 20000`, args...)
 	if err != nil {
 		return nil, err

@@ -453,6 +453,7 @@ func (s *Service) RecordResult(ctx context.Context, by *auth.Actor, applicationI
 			if _, err := tx.ExecContext(ctx, `UPDATE appraisal_sessions SET passed = passed + 1 WHERE id = $1`, a.ID); err != nil {
 				return err
 			}
+			db.BumpCreditsVersion(tx) // the overview counts passes
 			on := a.Starts.In(shanghai).Format(time.DateOnly)
 			if err := s.people.CertifySkill(ctx, tx, by, x.PersonID, a.Level, on, a.Body); err != nil {
 				return err

@@ -93,7 +93,7 @@ func (h *Handler) exportClimbs(w http.ResponseWriter, r *http.Request, d *climbs
 // category, per trade, per appraisal trade and per child organization.
 func (h *Handler) exportOverview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	ov, err := h.overview(r)
+	ov, err := h.overview(r, true)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func (h *Handler) apiSetRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) apiOverview(w http.ResponseWriter, r *http.Request) error {
-	ov, err := h.overview(r)
+	ov, err := h.overview(r, false)
 	if err != nil {
 		return err
 	}

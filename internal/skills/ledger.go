@@ -29,6 +29,10 @@ type Service struct {
 	campaigns *campaign.Service
 	now       func() time.Time
 	boards    boardCache // the skills months' live boards
+	// Kept figures, under the credits version (and the cache or people
+	// version) a request read with its session.
+	overviews   *db.VersionCache[*Overview]
+	transcripts *db.VersionCache[*Transcript]
 }
 
 // New returns the credit system; courses are held through events, and
@@ -40,7 +44,8 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, even
 		now = time.Now
 	}
 	event.RegisterKind("course")
-	return &Service{db: d, audit: a, orgs: orgs, people: people, events: events, campaigns: campaigns, now: now}
+	return &Service{db: d, audit: a, orgs: orgs, people: people, events: events, campaigns: campaigns, now: now,
+		overviews: db.NewVersionCache[*Overview](2000), transcripts: db.NewVersionCache[*Transcript](20000)}
 }
 
 // posting is one entry to write.
@@ -154,6 +159,7 @@ func (s *Service) post(ctx context.Context, tx *db.Tx, by *auth.Actor, ps []post
 			return nil, err
 		}
 	}
+	db.BumpCreditsVersion(tx)
 	return ids, nil
 }
 
@@ -216,7 +222,7 @@ func (s *Service) Reverse(ctx context.Context, by *auth.Actor, entryID int64, re
 			return err
 		}
 		var reversed int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM credit_entries WHERE reverses = $1`, e.ID).Scan(&reversed); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM credit_entries WHERE reverses = $1 AND reverses <> 0`, e.ID).Scan(&reversed); err != nil {
 			return err
 		}
 		if reversed > 0 {
@@ -256,6 +262,7 @@ func (s *Service) OrgMoved(ctx context.Context, tx *db.Tx, m org.Moved) error {
 	if err := db.MovePaths(ctx, tx, m.OldPath, m.NewPath, "credit_entries.org_path", "courses.org_path"); err != nil {
 		return err
 	}
+	db.BumpCreditsVersion(tx)
 	rows, err := tx.QueryContext(ctx, `SELECT month, category, trade, credits, entries FROM credit_rollup WHERE org_id = $1`, m.ID)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package skills
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -28,8 +29,10 @@ type Overview struct {
 	Year       int            `json:"year"`
 	YearTotal  int            `json:"year_total"`
 	Children   []ChildTotal   `json:"children"`
-	Trades     []TradeTotal   `json:"trades"`     // this year's credits by trade, the largest first
-	Appraisals []TradeTotal   `json:"appraisals"` // the twelve months' appraisal passes by trade, the most first
+	// ChildrenNext continues the children (?units_after=), fifty at a time.
+	ChildrenNext string       `json:"children_next,omitempty"`
+	Trades       []TradeTotal `json:"trades"`     // this year's credits by trade, the largest first
+	Appraisals   []TradeTotal `json:"appraisals"` // the twelve months' appraisal passes by trade, the most first
 }
 
 // TradeTotal is one trade's figure ("" for entries without a trade).
@@ -67,6 +70,29 @@ func (s *Service) Overview(ctx context.Context, by *auth.Actor, o *org.Org, chil
 	if !by.Can(auth.OrgRead, o.Path) {
 		return nil, errs.ErrNotFound
 	}
+	// Kept under the credits version (any posting moves it) and the cache
+	// version (the tree, whose children this shows), per month.
+	version := ""
+	if by.CreditsVersion != "" && by.Version != "" {
+		version = by.CreditsVersion + "|" + by.Version
+	}
+	var key strings.Builder
+	fmt.Fprintf(&key, "%d|%s", o.ID, s.now().In(shanghai).Format("2006-01"))
+	for _, c := range children {
+		fmt.Fprintf(&key, "|%d", c.ID)
+	}
+	if ov, ok := s.overviews.Get(version, key.String()); ok {
+		return ov, nil
+	}
+	ov, err := s.overview(ctx, o, children)
+	if err != nil {
+		return nil, err
+	}
+	s.overviews.Put(version, key.String(), ov)
+	return ov, nil
+}
+
+func (s *Service) overview(ctx context.Context, o *org.Org, children []org.Org) (*Overview, error) {
 	now := s.now().In(shanghai)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai).AddDate(0, -11, 0)
 	out := &Overview{Org: *o, Categories: map[string]int{}, Year: now.Year(), Children: []ChildTotal{}}

@@ -12,6 +12,7 @@ import (
 	"qinggong/internal/auth"
 	"qinggong/internal/errs"
 	"qinggong/internal/event"
+	"qinggong/internal/org"
 	"qinggong/internal/person"
 	"qinggong/internal/web"
 )
@@ -45,19 +46,38 @@ func pageRoutes(r *web.Router, h *Handler) {
 	r.Post("/skills/rules/{code}", auth.SkillsRules, h.setRule)
 }
 
-func (h *Handler) overview(r *http.Request) (*Overview, error) {
+// overview reads the figures of the ?org= subtree (the caller's own by
+// default), with a page of its children, or all of them.
+func (h *Handler) overview(r *http.Request, all bool) (*Overview, error) {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
 	o, err := h.Orgs.ViewOrg(ctx, a, auth.OrgRead, r.URL.Query().Get("org"))
 	if err != nil {
 		return nil, err
 	}
-	kids, err := h.Orgs.ChildrenOf(ctx, a, o, 500)
+	if all { // an export: every child
+		kids, err := h.Orgs.ChildrenOf(ctx, a, o, 5000)
+		if err != nil {
+			return nil, err
+		}
+		return h.Skills.Overview(ctx, a, o, kids)
+	}
+	// The children a page at a time: a district has hundreds of units.
+	kids, err := h.Orgs.Find(ctx, a, org.Filter{Parent: o.ID, After: r.URL.Query().Get("units_after"), Limit: childrenPage, Brief: true})
 	if err != nil {
 		return nil, err
 	}
-	return h.Skills.Overview(ctx, a, o, kids)
+	ov, err := h.Skills.Overview(ctx, a, o, kids.Orgs)
+	if err != nil || kids.Next == "" {
+		return ov, err
+	}
+	page := *ov // the kept value is shared
+	page.ChildrenNext = kids.Next
+	return &page, nil
 }
+
+// childrenPage is how many child organizations the overview lists at once.
+const childrenPage = 50
 
 // overviewData is the overview page: the figures and the latest courses.
 type overviewData struct {
@@ -69,7 +89,7 @@ type overviewData struct {
 func (h *Handler) overviewPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
-	ov, err := h.overview(r)
+	ov, err := h.overview(r, false)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 // every ancestor, by its path).
 func (s *Service) Rebuild(ctx context.Context) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		db.BumpCreditsVersion(tx)
 		for _, q := range []string{`DELETE FROM credit_balances`, `DELETE FROM credit_person_years`, `DELETE FROM credit_rollup`,
 			`INSERT INTO credit_balances (person_id, total, entries, updated_at)
 				SELECT person_id, SUM(credits), count(*), max(at) FROM credit_entries GROUP BY person_id`,

@@ -40,7 +40,7 @@ func (s *Service) Transcript(ctx context.Context, by *auth.Actor, personID, befo
 	if err != nil {
 		return nil, err
 	}
-	return s.transcript(ctx, p, before)
+	return s.cachedTranscript(ctx, by, p, before)
 }
 
 // OwnTranscript is the transcript of the actor's own record.
@@ -49,7 +49,28 @@ func (s *Service) OwnTranscript(ctx context.Context, by *auth.Actor, before int6
 	if err != nil {
 		return nil, err
 	}
-	return s.transcript(ctx, p, before)
+	return s.cachedTranscript(ctx, by, p, before)
+}
+
+// cachedTranscript is p's transcript, kept under the credits and people
+// versions the actor's session read (db.VersionCache): any posting, or any
+// change to a person, makes every kept transcript unusable on every node.
+// The caller has authorized the read; the value is shared, never changed.
+func (s *Service) cachedTranscript(ctx context.Context, by *auth.Actor, p *person.Person, before int64) (*Transcript, error) {
+	version := ""
+	if by != nil && by.CreditsVersion != "" && by.PeopleVersion != "" {
+		version = by.CreditsVersion + "|" + by.PeopleVersion
+	}
+	key := fmt.Sprintf("%d|%d", p.ID, before)
+	if t, ok := s.transcripts.Get(version, key); ok {
+		return t, nil
+	}
+	t, err := s.transcript(ctx, p, before)
+	if err != nil {
+		return nil, err
+	}
+	s.transcripts.Put(version, key, t)
+	return t, nil
 }
 
 // entriesPage is how many entries one page shows.
