@@ -320,6 +320,7 @@ func (s *Service) Apply(ctx context.Context, by *auth.Actor, sessionID, personID
 		if err != nil {
 			return err
 		}
+		db.BumpCreditsVersion(tx) // "my skills" shows applications
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "appraisal.apply", ObjectType: "appraisal", ObjectID: a.ID, OrgID: p.OrgID,
 			Summary: fmt.Sprintf("person=%d level=%d credits=%d", p.ID, a.Level, el.Credits)})
 	})
@@ -384,8 +385,12 @@ func (s *Service) MyApplications(ctx context.Context, by *auth.Actor) ([]Applica
 	if err != nil {
 		return nil, err
 	}
+	return s.applicationsOf(ctx, p.ID)
+}
+
+func (s *Service) applicationsOf(ctx context.Context, personID int64) ([]Application, error) {
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+applicationColumns+` FROM appraisal_applications x
-		JOIN people p ON p.id = x.person_id WHERE x.person_id = $1 ORDER BY x.id DESC LIMIT 50`, p.ID)
+		JOIN people p ON p.id = x.person_id WHERE x.person_id = $1 ORDER BY x.id DESC LIMIT 50`, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -449,11 +454,11 @@ func (s *Service) RecordResult(ctx context.Context, by *auth.Actor, applicationI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(errs.Conflict, "err.appraisal_decided")
 		}
+		db.BumpCreditsVersion(tx) // "my skills" shows the result, the overview counts passes
 		if pass {
 			if _, err := tx.ExecContext(ctx, `UPDATE appraisal_sessions SET passed = passed + 1 WHERE id = $1`, a.ID); err != nil {
 				return err
 			}
-			db.BumpCreditsVersion(tx) // the overview counts passes
 			on := a.Starts.In(shanghai).Format(time.DateOnly)
 			if err := s.people.CertifySkill(ctx, tx, by, x.PersonID, a.Level, on, a.Body); err != nil {
 				return err

@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"strconv"
 	"time"
 
 	"qinggong/internal/auth"
 	"qinggong/internal/db"
 	"qinggong/internal/errs"
 	"qinggong/internal/org"
+	"qinggong/internal/person"
 )
 
 // Double climb (科技、技能双登高): a young worker climbs on two sides, in
@@ -134,4 +136,40 @@ func (s *Service) Climbs(ctx context.Context, by *auth.Actor, o *org.Org) ([]Cli
 		out = out[:climbLimit]
 	}
 	return out, nil
+}
+
+// Own is what "my skills" shows beside the transcript: eligibility for
+// the next appraisal, the applications made, the double climb. It is kept
+// per person and day under the credits and people versions (applications,
+// evaluations and postings move the first, certifications the second).
+type Own struct {
+	Eligibility  *Eligibility
+	Applications []Application
+	Climb        *Climb
+}
+
+// OwnOf reads p's Own for its own page (the caller has found p as the
+// actor's own record).
+func (s *Service) OwnOf(ctx context.Context, by *auth.Actor, p *person.Person) (*Own, error) {
+	version := ""
+	if by != nil && by.CreditsVersion != "" && by.PeopleVersion != "" {
+		version = by.CreditsVersion + "|" + by.PeopleVersion
+	}
+	key := strconv.FormatInt(p.ID, 10) + "|" + s.now().In(shanghai).Format(time.DateOnly)
+	if o, ok := s.owns.Get(version, key); ok {
+		return o, nil
+	}
+	var o Own
+	var err error
+	if o.Eligibility, err = s.EligibilityOf(ctx, s.db.R(), p); err != nil {
+		return nil, err
+	}
+	if o.Applications, err = s.applicationsOf(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if o.Climb, err = s.climbOf(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	s.owns.Put(version, key, &o)
+	return &o, nil
 }

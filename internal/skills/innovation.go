@@ -354,6 +354,7 @@ func (s *Service) Evaluate(ctx context.Context, by *auth.Actor, id int64, level 
 		if _, err := s.post(ctx, tx, by, ps); err != nil {
 			return err
 		}
+		db.BumpCreditsVersion(tx) // the double climb reads evaluations, credited or not
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "innovation.evaluate", ObjectType: "innovation", ObjectID: x.ID, OrgID: x.OrgID,
 			Summary: "level=" + level + " adopted=" + strconv.FormatBool(adopted)})
 	})

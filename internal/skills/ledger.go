@@ -33,6 +33,7 @@ type Service struct {
 	// version) a request read with its session.
 	overviews   *db.VersionCache[*Overview]
 	transcripts *db.VersionCache[*Transcript]
+	owns        *db.VersionCache[*Own]
 }
 
 // New returns the credit system; courses are held through events, and
@@ -45,7 +46,8 @@ func New(d *db.DB, a *audit.Log, orgs *org.Service, people *person.Service, even
 	}
 	event.RegisterKind("course")
 	return &Service{db: d, audit: a, orgs: orgs, people: people, events: events, campaigns: campaigns, now: now,
-		overviews: db.NewVersionCache[*Overview](2000), transcripts: db.NewVersionCache[*Transcript](20000)}
+		overviews: db.NewVersionCache[*Overview](2000), transcripts: db.NewVersionCache[*Transcript](20000),
+		owns: db.NewVersionCache[*Own](20000)}
 }
 
 // posting is one entry to write.
@@ -179,6 +181,33 @@ const entryColumns = `e.id, e.person_id, e.org_id, e.issuer_id, e.category, e.cr
 func scanEntry(sc interface{ Scan(...any) error }, e *Entry, extra ...any) error {
 	return sc.Scan(append([]any{&e.ID, &e.PersonID, &e.OrgID, &e.IssuerID, &e.Category, &e.Credits, &e.Source, &e.SourceID, &e.Rule,
 		&e.Reverses, &e.Reason, &e.Expires, &e.At}, extra...)...)
+}
+
+// ToReverse is an entry as its correction page shows it, with its person,
+// to someone who may correct it (the checks of Reverse, before a reason).
+func (s *Service) ToReverse(ctx context.Context, by *auth.Actor, entryID int64) (*Entry, *person.Person, error) {
+	var e Entry
+	var path string
+	err := scanEntry(s.db.R().QueryRowContext(ctx, `SELECT `+entryColumns+`, e.org_path,
+		EXISTS (SELECT 1 FROM credit_entries r WHERE r.reverses = e.id AND r.reverses <> 0) FROM credit_entries e WHERE e.id = $1`,
+		entryID), &e, &path, &e.Reversed)
+	if errors.Is(err, db.ErrNoRows) {
+		return nil, nil, errs.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !by.Can(auth.PersonRead, path) {
+		return nil, nil, errs.ErrNotFound
+	}
+	if !by.Can(auth.SkillsManage, path) {
+		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	p, err := s.people.Get(ctx, by, e.PersonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &e, p, nil
 }
 
 // Reverse corrects an entry with a reversing one (negative credits, the

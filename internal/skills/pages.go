@@ -37,6 +37,7 @@ func pageRoutes(r *web.Router, h *Handler) {
 	r.Post("/my/skills/transcript", auth.Authenticated, h.issue)
 	r.Get("/transcripts/{code}", auth.Public, h.verify)
 	r.Get("/people/{id}/credits", auth.PersonRead, h.personCredits)
+	r.Get("/credits/{id}/reverse", auth.SkillsManage, h.reversePage)
 	r.Post("/credits/{id}/reverse", auth.SkillsManage, h.reverse)
 	r.Get("/skills/rules", auth.Authenticated, h.rules)
 	r.Get("/skills/double-climb", auth.PersonRead, h.climbs)
@@ -305,16 +306,11 @@ func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := transcriptData{T: t, Own: true}
-	if d.Eligibility, err = h.Skills.EligibilityOf(ctx, h.Skills.db.R(), t.Person); err != nil {
+	own, err := h.Skills.OwnOf(ctx, auth.ActorFrom(ctx), t.Person)
+	if err != nil {
 		return err
 	}
-	if d.Applications, err = h.Skills.MyApplications(ctx, auth.ActorFrom(ctx)); err != nil {
-		return err
-	}
-	if d.Climb, err = h.Skills.climbOf(ctx, t.Person.ID); err != nil {
-		return err
-	}
+	d := transcriptData{T: t, Own: true, Eligibility: own.Eligibility, Applications: own.Applications, Climb: own.Climb}
 	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), d))
 }
 
@@ -358,18 +354,33 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) error {
 	return web.Render(ctx, w, verifyPage(web.NewPage(w, r, web.T(ctx, "skills.transcript"), ""), iss, qr))
 }
 
+// reversePage asks for the reason of a correction, showing the entry.
+func (h *Handler) reversePage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, p, err := h.Skills.ToReverse(ctx, auth.ActorFrom(ctx), id)
+	if err != nil {
+		return err
+	}
+	return web.Render(ctx, w, reversePage(web.NewPage(w, r, web.T(ctx, "skills.reverse_title"), "nav.people"), e, p))
+}
+
+// reverse corrects an entry and goes back to the person's credits; a
+// refusal (no reason, already corrected) comes back to the form.
 func (h *Handler) reverse(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var personID int64
-	if err := h.Skills.db.R().QueryRowContext(ctx, `SELECT person_id FROM credit_entries WHERE id = $1`, id).Scan(&personID); err != nil {
-		return errs.ErrNotFound
+	e, err := h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("reason"))
+	if err != nil {
+		return web.Back(w, r, "/credits/"+strconv.FormatInt(id, 10)+"/reverse", "", err)
 	}
-	_, err = h.Skills.Reverse(ctx, auth.ActorFrom(ctx), id, r.PostFormValue("reason"))
-	return web.Back(w, r, "/people/"+strconv.FormatInt(personID, 10)+"/credits", "skills.reversed", err)
+	return web.Redirect(w, r, "/people/"+strconv.FormatInt(e.PersonID, 10)+"/credits", "skills.reversed")
 }
 
 func (h *Handler) rules(w http.ResponseWriter, r *http.Request) error {
