@@ -353,8 +353,10 @@ func (s *Service) CloseCompetition(ctx context.Context, by *auth.Actor, id int64
 		if err != nil {
 			return err
 		}
-		scored := scoredIn(list, c.Round) // placed: the last round's
-
+		// Every entrant a judge scored, in whichever round, took part; the
+		// last round's are placed.
+		took := slices.DeleteFunc(slices.Clone(list), func(e CompetitionEntry) bool { return e.Scores == 0 })
+		scored := scoredIn(list, c.Round)
 		sort.SliceStable(scored, func(i, j int) bool { return scored[i].Mean > scored[j].Mean })
 		var ps []posting
 		for i := range scored {
@@ -385,7 +387,7 @@ func (s *Service) CloseCompetition(ctx context.Context, by *auth.Actor, id int64
 				}
 			}
 		}
-		more, err := s.participation(ctx, tx, c, scored)
+		more, err := s.participation(ctx, tx, c, took)
 		if err != nil {
 			return err
 		}
@@ -469,9 +471,9 @@ func (s *Service) usersByLogin(ctx context.Context, login string) (int64, error)
 	return id, err
 }
 
-// participation credits, once per skills month, every member of a scored
-// entry of a competition held within the month's dates (the skills_month
-// rule), whatever their place.
+// participation credits, once per skills month, every member of the
+// entries a judge scored (in any round) of a competition held within the
+// month's dates (the skills_month rule), whatever their place.
 func (s *Service) participation(ctx context.Context, tx *db.Tx, c *Competition, scored []CompetitionEntry) ([]posting, error) {
 	m, err := monthHolding(ctx, tx, c.HeldOn)
 	if err != nil || m == nil {

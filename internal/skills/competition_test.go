@@ -95,6 +95,10 @@ func TestCompetition(t *testing.T) {
 
 func TestCompetitionRounds(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
+		// Held in the skills month: everyone a judge scored took part.
+		if _, err := f.skills.SaveMonth(f.Ctx, f.City, skills.MonthInput{Year: 2025, Title: "技能月", StartsOn: "2025-04-01", EndsOn: "2025-04-30"}); err != nil {
+			t.Fatal(err)
+		}
 		c, err := f.skills.CreateCompetition(f.Ctx, f.D1Admin, skills.CompetitionInput{OrgID: f.D1.ID, Title: "区青工焊工技能大赛", Trade: "焊工",
 			Level: "industry", HeldOn: "2025-04-20"})
 		if err != nil {
@@ -147,6 +151,13 @@ func TestCompetitionRounds(t *testing.T) {
 		}
 		if place[ids[1]] != 1 || place[ids[2]] != 2 || place[ids[0]] != 3 || place[ids[3]] != 0 || round[ids[3]] != 1 || round[ids[0]] != 2 {
 			t.Fatalf("places %v, rounds %v", place, round)
+		}
+		// The industry rules 10, 8, 6 and 2 for taking part; out in round
+		// one still took part; never scored, not.
+		for i, want := range []int{6 + 2, 10 + 2, 8 + 2, 2, 0} {
+			if tr, _ := f.skills.Transcript(f.Ctx, f.City, ids[i], 0); tr.Total != want {
+				t.Errorf("entrant %d has %d credits, want %d", i, tr.Total, want)
+			}
 		}
 		f.check(t)
 	})
