@@ -32,7 +32,15 @@ type monthsData struct {
 }
 
 func (h *Handler) months(w http.ResponseWriter, r *http.Request) error {
-	return h.renderMonths(w, r, courseForm{V: map[string][]string{}})
+	form := courseForm{V: map[string][]string{}}
+	// ?edit=YEAR fills the form with that year's programme to change it.
+	if year, err := strconv.Atoi(r.URL.Query().Get("edit")); err == nil {
+		if m, err := h.Skills.Month(r.Context(), year); err == nil {
+			form.V = map[string][]string{"year": {strconv.Itoa(m.Year)}, "title": {m.Title}, "starts_on": {m.StartsOn},
+				"ends_on": {m.EndsOn}, "summary": {m.Summary}}
+		}
+	}
+	return h.renderMonths(w, r, form)
 }
 
 func (h *Handler) renderMonths(w http.ResponseWriter, r *http.Request, form courseForm) error {
