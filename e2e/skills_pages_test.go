@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"qinggong/internal/app/apptest"
 	"qinggong/internal/attach"
 	"qinggong/internal/auth"
@@ -167,6 +169,23 @@ func TestSkillsPages(t *testing.T) {
 	b.open("/skills-months", "main h1")
 	b.noHorizontalOverflow("skills months")
 	b.shot("skills-pages-9-months")
+	// A correction: from the person's credits to its own page, with a reason.
+	dialogs := b.acceptDialogs()
+	b.open("/people/"+strconv.FormatInt(mentor.ID, 10)+"/credits", "main h1")
+	b.run("correct", chromedp.Click(chromedp.CSS(`a.reverse`)))
+	b.waitPage("correction page", "p.endsWith('/reverse')")
+	b.run("without a reason", chromedp.Click(chromedp.CSS(`form[action$="/reverse"] button[type=submit]`)))
+	b.waitPage("refused", "document.querySelector('.flash.error') !== null")
+	if s := b.text("main"); !strings.Contains(s, "原因") {
+		t.Errorf("correction without a reason: %q", s)
+	}
+	b.run("reason", chromedp.SetValue(chromedp.CSS("#reason"), "名次录入有误，经复核更正"))
+	b.shot("skills-pages-9b-correct")
+	b.run("submit", chromedp.Click(chromedp.CSS(`form[action$="/reverse"] button[type=submit]`)))
+	b.waitPage("back to the credits", "p.endsWith('/credits')")
+	if s := b.text("main"); !strings.Contains(s, "名次录入有误") || len(dialogs()) < 2 {
+		t.Errorf("after the correction (%d dialogs): %q", len(dialogs()), s)
+	}
 	// The month's page is public: the programme and the live board.
 	b.logout()
 	b.open("/skills-month/"+strconv.Itoa(year), "main h1")
