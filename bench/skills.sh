@@ -13,7 +13,10 @@
 #   DUR=5s bash bench/skills.sh sqlite
 #   SCALE=small ENTRIES=200000 bash bench/skills.sh sqlite   # a quick try
 #   KEEP=1 bash bench/skills.sh sqlite   # keep the work directory (database, logs)
-#   DEMO_SEED=2 bash bench/skills.sh sqlite   # another demo (seed 1 fails at city scale, see PERFORMANCE.md)
+#   DEMO_SEED=2 bash bench/skills.sh sqlite   # another demo
+#   REUSE=/path/to/kept/dir bash bench/skills.sh sqlite   # measure a kept database again (SQLite:
+#                                  # the directory of an earlier KEEP=1 run), with this code's binaries
+#   VERIFY=after bash bench/skills.sh sqlite  # audit verify after the measurements (default before), timed
 #
 # Full runs share the machine with other benchmarks: run them under
 # `flock /tmp/qg-bench.lock bash bench/skills.sh …`.
@@ -27,12 +30,12 @@ scale=${SCALE:-city}
 entries=${ENTRIES:-10000000}
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk not installed (apt-get install -y wrk)"; exit 1; }
-out=$(mktemp -d)
+out=${REUSE:-$(mktemp -d)}
 # The work directory (and on PostgreSQL the database, several GB) is
 # removed at the end unless KEEP is set.
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
-  if [ -n "${KEEP:-}" ]; then echo "kept $out"; return; fi
+  if [ -n "${KEEP:-}" ] || [ -n "${REUSE:-}" ]; then echo "kept $out"; return; fi
   rm -rf "$out"
   if [ "$engine" = postgres ]; then
     sleep 1
@@ -59,16 +62,26 @@ else
 fi
 export QG_SECRET_FILE="$out/key"
 t0=$(date +%s)
-timeout 1800 "$out/qinggong" demo --scale "$scale" --seed "${DEMO_SEED:-1}" > "$out/demo.log" || { echo "demo failed:"; tail -3 "$out/demo.log"; exit 1; }
+if [ -z "${REUSE:-}" ]; then
+  timeout 1800 "$out/qinggong" demo --scale "$scale" --seed "${DEMO_SEED:-1}" > "$out/demo.log" || { echo "demo failed:"; tail -3 "$out/demo.log"; exit 1; }
+fi
 t1=$(date +%s)
-timeout 3600 "$out/skillsseed" --entries "$entries" > "$out/seed.log"
+if [ -z "${REUSE:-}" ]; then
+  timeout 3600 "$out/skillsseed" --entries "$entries" > "$out/seed.log"
+else
+  timeout 1800 "$out/qinggong" migrate > /dev/null # this code's migrations on the kept database
+fi
 t2=$(date +%s)
 val() { sed -n "s/^$1=//p" "$out/seed.log"; }
 heavy=$(val heavy_person); typical=$(val typical_person); mine=$(val mine_login); district=$(val district)
 [ -n "$heavy" ] && [ -n "$typical" ] && [ -n "$mine" ] && [ -n "$district" ] || { echo "seed failed"; cat "$out/seed.log"; exit 1; }
 echo "demo --scale $scale: $((t1 - t0)) s; seed: $((t2 - t1)) s: $(tr '\n' ' ' < "$out/seed.log")"
-timeout 3600 "$out/qinggong" audit verify || { echo "audit verify failed"; exit 1; }
-echo "audit verify: $(($(date +%s) - t2)) s"
+verify() {
+  local t=$(date +%s)
+  timeout 3600 "$out/qinggong" audit verify || { echo "audit verify failed"; exit 1; }
+  echo "audit verify: $(($(date +%s) - t)) s"
+}
+[ "${VERIFY:-before}" = before ] && verify
 "$out/qinggong" serve --addr 127.0.0.1:18083 > "$out/serve.log" 2>&1 &
 srv=$!
 "$out/ceiling" --addr 127.0.0.1:18093 &
@@ -134,3 +147,5 @@ for i in "${!pages[@]}"; do
     printf "%s %s: %.1f req/s, %.1f%% of the ceiling (target >= 25%%)%s; server %d µs CPU/request; %d bytes; %d errors\n",
       n, p, r, 100 * r / c, (r / c >= .25 ? "" : " MISSED"), cpu, b, err }'
 done
+[ "${VERIFY:-before}" = after ] && { kill $srv $cpid 2>/dev/null || true; wait $srv 2>/dev/null || true; verify; }
+exit 0
