@@ -298,3 +298,41 @@ func TestRulesAndVerification(t *testing.T) {
 		f.check(t)
 	})
 }
+
+// TestCheckFindsMismatches: each kept sum made wrong by hand is reported,
+// a missing balance row included.
+func TestCheckFindsMismatches(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		a, b := f.worker(t, "核对甲", "钳工", 4, f.B1, 91), f.worker(t, "核对乙", "钳工", 4, f.B1, 92)
+		x, err := f.skills.FileInnovation(f.Ctx, f.U1, skills.InnovationInput{OrgID: f.U1Org.ID, Kind: "suggestion", Title: "核对",
+			Description: "核对用。", Submitters: []int64{a.ID, b.ID}})
+		if err == nil {
+			_, err = f.skills.Evaluate(f.Ctx, f.D1Admin, x.ID, "unit", false, "")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.check(t)
+		for _, q := range []string{
+			`UPDATE credit_balances SET total = total + 1 WHERE person_id = ` + fmt.Sprint(a.ID),
+			`DELETE FROM credit_balances WHERE person_id = ` + fmt.Sprint(b.ID),
+			`UPDATE credit_person_years SET credits = credits + 1 WHERE person_id = ` + fmt.Sprint(a.ID),
+			`UPDATE credit_rollup SET credits = credits + 1 WHERE org_id = ` + fmt.Sprint(f.Root.ID),
+		} {
+			if _, err := f.DB.W().ExecContext(f.Ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad, err := f.skills.Check(f.Ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, m := range bad {
+			kinds[m.What]++
+		}
+		if kinds["balance"] != 2 || kinds["year"] != 1 || kinds["rollup"] != 1 {
+			t.Fatalf("mismatches %+v", bad)
+		}
+	})
+}
