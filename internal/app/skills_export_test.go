@@ -86,8 +86,8 @@ func TestSkillsFiguresFollowWrites(t *testing.T) {
 					} `json:"entries"`
 				}
 				read := func() {
-					c.Get("/api/v1/skills/overview?org=" + d1).JSON(t, &ov)
-					c.Get("/api/v1/people/" + pid + "/credits").JSON(t, &tr)
+					c.Get("/api/v1/skills/overview?org="+d1).JSON(t, &ov)
+					c.Get("/api/v1/people/"+pid+"/credits").JSON(t, &tr)
 				}
 				read()
 				before := ov.YearTotal
