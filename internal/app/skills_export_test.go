@@ -89,7 +89,9 @@ func TestSkillsFiguresFollowWrites(t *testing.T) {
 					c.Get("/api/v1/skills/overview?org="+d1).JSON(t, &ov)
 					c.Get("/api/v1/people/"+pid+"/credits").JSON(t, &tr)
 				}
+				page := func() string { return c.Get("/people/" + pid + "/credits").Body }
 				read()
+				first := page()
 				before := ov.YearTotal
 				x, err := e.App.Skills.FileInnovation(ctx, boot, skills.InnovationInput{OrgID: e.Orgs["U1"].ID, Kind: "suggestion", Title: "合理化建议",
 					Description: "改进交接班记录。", Submitters: []int64{p.ID}})
@@ -103,11 +105,18 @@ func TestSkillsFiguresFollowWrites(t *testing.T) {
 				if ov.YearTotal != before+3 || tr.Total == 0 || len(tr.Entries) == 0 {
 					t.Fatalf("after a posting: overview %d (was %d), transcript %+v", ov.YearTotal, before, tr)
 				}
+				// The kept page moved too: it shows the new entry.
+				if now := page(); now == first || !strings.Contains(now, "合理化建议") && !strings.Contains(now, "+3") {
+					t.Fatalf("the transcript page did not change after a posting (%d bytes): %.300s", len(first), first)
+				}
 				total := tr.Total
 				if res := c.Do("POST", "/api/v1/credits/"+strconv.FormatInt(tr.Entries[0].ID, 10)+"/reverse", map[string]string{"reason": "重复登记"}); res.StatusCode != 201 {
 					t.Fatalf("reverse = %d %s", res.StatusCode, res.Body)
 				}
 				read()
+				if !strings.Contains(page(), "重复登记") {
+					t.Fatalf("the transcript page does not show the correction")
+				}
 				if ov.YearTotal != before || tr.Total != total-3 {
 					t.Fatalf("after a correction: overview %d (want %d), transcript %d (want %d)", ov.YearTotal, before, tr.Total, total-3)
 				}

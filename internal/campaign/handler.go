@@ -13,8 +13,8 @@ type Handler struct {
 	Orgs      *org.Service
 	Users     *auth.Service
 
-	notices pageCache // rendered public notices (notice_cache.go)
-	pages   pageCache // signed-in pages by account and versions (page_cache.go)
+	notices web.PageCache // rendered public notices (notice_cache.go)
+	pages   web.PageCache // signed-in pages by account and versions (page_cache.go)
 }
 
 // Routes registers every campaign route with its permission. Reviewers

@@ -49,8 +49,8 @@ func (h *Handler) servedCached(w http.ResponseWriter, r *http.Request, id int64,
 		return err
 	}
 	if ok {
-		if b, hit := h.notices.get(key); hit {
-			return send(w, b)
+		if b, hit := h.notices.Get(key); hit {
+			return web.Send(w, b)
 		}
 	}
 	var buf bytes.Buffer
@@ -58,7 +58,7 @@ func (h *Handler) servedCached(w http.ResponseWriter, r *http.Request, id int64,
 		return err
 	}
 	if ok {
-		h.notices.put(key, bytes.Clone(buf.Bytes()))
+		h.notices.Put(key, bytes.Clone(buf.Bytes()))
 	}
-	return send(w, buf.Bytes())
+	return web.Send(w, buf.Bytes())
 }

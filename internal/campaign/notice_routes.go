@@ -60,7 +60,7 @@ func (h *Handler) noticeShow(w http.ResponseWriter, r *http.Request) error {
 		if err := page(&buf); err != nil {
 			return err
 		}
-		return send(w, buf.Bytes())
+		return web.Send(w, buf.Bytes())
 	}
 	return h.servedCached(w, r, id, page)
 }

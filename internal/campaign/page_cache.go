@@ -3,37 +3,9 @@ package campaign
 import (
 	"bytes"
 	"net/http"
-	"strconv"
-	"strings"
-	"sync"
 
 	"qinggong/internal/auth"
-	"qinggong/internal/web"
 )
-
-// pageCache holds rendered pages by key; a full cache starts over.
-type pageCache struct {
-	mu    sync.Mutex
-	pages map[string][]byte
-}
-
-const pageCacheMax = 512
-
-func (c *pageCache) get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.pages[key]
-	return b, ok
-}
-
-func (c *pageCache) put(key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pages == nil || len(c.pages) >= pageCacheMax {
-		c.pages = map[string][]byte{}
-	}
-	c.pages[key] = b
-}
 
 // The organizers' board and a closed round's ranking are read again and
 // again between changes, and each is the same bytes for one account until
@@ -50,29 +22,9 @@ func (c *pageCache) put(key string, b []byte) {
 // pending flash message (shown once) or an unversioned actor renders
 // afresh and keeps nothing.
 func (h *Handler) actorCached(w http.ResponseWriter, r *http.Request, render func(*bytes.Buffer) error) error {
-	ctx := r.Context()
-	a := auth.ActorFrom(ctx)
-	key := ""
-	if !web.HasFlash(r) && a != nil && a.Version != "" && a.CampaignVersion != "" {
-		key = strings.Join([]string{strconv.FormatInt(a.UserID, 10), a.Name, web.Lang(ctx), r.URL.RequestURI(), a.Version, a.CampaignVersion}, "|")
-		if b, hit := h.pages.get(key); hit {
-			return send(w, b)
-		}
+	a := auth.ActorFrom(r.Context())
+	if a == nil {
+		return h.pages.Serve(w, r, nil, render)
 	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	if key != "" {
-		h.pages.put(key, bytes.Clone(buf.Bytes()))
-	}
-	return send(w, buf.Bytes())
-}
-
-// send writes a rendered page in one write, as web.Render does.
-func send(w http.ResponseWriter, b []byte) error {
-	web.HTML(w)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, err := w.Write(b)
-	return err
+	return h.pages.Serve(w, r, []string{a.Version, a.CampaignVersion}, render)
 }

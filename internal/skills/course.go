@@ -102,6 +102,7 @@ func (s *Service) CreateCourse(ctx context.Context, by *auth.Actor, in CourseInp
 			if err := tx.QueryRowContext(ctx, `SELECT org_path FROM events WHERE id = $1`, eventID).Scan(&path); err != nil {
 				return err
 			}
+			db.BumpCreditsVersion(tx) // the overview lists courses
 			if err := tx.QueryRowContext(ctx, `INSERT INTO courses (event_id, org_id, org_path, title, trade, category, credits, hours,
 				assessment, min_sessions, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 				eventID, in.OrgID, path, strings.TrimSpace(in.Title), in.Trade, in.Category, in.Credits, in.Hours, in.Assessment,

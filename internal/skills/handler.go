@@ -13,6 +13,7 @@ import (
 type Handler struct {
 	Skills *Service
 	Orgs   *org.Service
+	pages  web.PageCache // the credit figures' pages (Handler.kept)
 }
 
 // Routes registers every skills route with its permission.

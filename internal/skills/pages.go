@@ -1,6 +1,8 @@
 package skills
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -87,20 +89,33 @@ type overviewData struct {
 	Manage  bool
 }
 
-func (h *Handler) overviewPage(w http.ResponseWriter, r *http.Request) error {
+// kept serves a page of credit figures from h.pages, kept per account,
+// address and the versions of everything it shows: grants and the tree,
+// the credit figures (and courses), people.
+func (h *Handler) kept(w http.ResponseWriter, r *http.Request, render func(ctx context.Context, buf *bytes.Buffer) error) error {
 	ctx := r.Context()
-	a := auth.ActorFrom(ctx)
-	ov, err := h.overview(r, false)
-	if err != nil {
-		return err
+	var versions []string
+	if a := auth.ActorFrom(ctx); a != nil {
+		versions = []string{a.Version, a.CreditsVersion, a.PeopleVersion}
 	}
-	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	cs, err := h.Skills.Courses(ctx, a, after, 20)
-	if err != nil {
-		return err
-	}
-	return web.Render(ctx, w, overviewPage(web.NewPage(w, r, web.T(ctx, "skills.overview"), "nav.skills"),
-		overviewData{O: ov, Courses: cs, Manage: a.HasAnywhere(auth.SkillsManage)}))
+	return h.pages.Serve(w, r, versions, func(buf *bytes.Buffer) error { return render(ctx, buf) })
+}
+
+func (h *Handler) overviewPage(w http.ResponseWriter, r *http.Request) error {
+	return h.kept(w, r, func(ctx context.Context, buf *bytes.Buffer) error {
+		a := auth.ActorFrom(ctx)
+		ov, err := h.overview(r, false)
+		if err != nil {
+			return err
+		}
+		after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+		cs, err := h.Skills.Courses(ctx, a, after, 20)
+		if err != nil {
+			return err
+		}
+		return overviewPage(web.NewPage(w, r, web.T(ctx, "skills.overview"), "nav.skills"),
+			overviewData{O: ov, Courses: cs, Manage: a.HasAnywhere(auth.SkillsManage)}).Render(ctx, buf)
+	})
 }
 
 // courseForm is what the new-course form shows.
@@ -297,37 +312,39 @@ type transcriptData struct {
 }
 
 func (h *Handler) mySkills(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	t, err := h.Skills.OwnTranscript(ctx, auth.ActorFrom(ctx), before)
-	if err == person.ErrNotLinked {
-		return web.Render(ctx, w, notLinkedPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills")))
-	}
-	if err != nil {
-		return err
-	}
-	own, err := h.Skills.OwnOf(ctx, auth.ActorFrom(ctx), t.Person)
-	if err != nil {
-		return err
-	}
-	d := transcriptData{T: t, Own: true, Eligibility: own.Eligibility, Applications: own.Applications, Climb: own.Climb}
-	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), d))
+	return h.kept(w, r, func(ctx context.Context, buf *bytes.Buffer) error {
+		before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+		t, err := h.Skills.OwnTranscript(ctx, auth.ActorFrom(ctx), before)
+		if err == person.ErrNotLinked {
+			return notLinkedPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills")).Render(ctx, buf)
+		}
+		if err != nil {
+			return err
+		}
+		own, err := h.Skills.OwnOf(ctx, auth.ActorFrom(ctx), t.Person)
+		if err != nil {
+			return err
+		}
+		d := transcriptData{T: t, Own: true, Eligibility: own.Eligibility, Applications: own.Applications, Climb: own.Climb}
+		return transcriptPage(web.NewPage(w, r, web.T(ctx, "skills.mine"), "nav.my_skills"), d).Render(ctx, buf)
+	})
 }
 
 func (h *Handler) personCredits(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	a := auth.ActorFrom(ctx)
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	t, err := h.Skills.Transcript(ctx, a, id, before)
-	if err != nil {
-		return err
-	}
-	d := transcriptData{T: t, Reverse: a.Can(auth.SkillsManage, t.Person.OrgPath)}
-	return web.Render(ctx, w, transcriptPage(web.NewPage(w, r, web.Tf(ctx, "skills.credits_of", t.Person.Name), "nav.people"), d))
+	return h.kept(w, r, func(ctx context.Context, buf *bytes.Buffer) error {
+		a := auth.ActorFrom(ctx)
+		before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+		t, err := h.Skills.Transcript(ctx, a, id, before)
+		if err != nil {
+			return err
+		}
+		d := transcriptData{T: t, Reverse: a.Can(auth.SkillsManage, t.Person.OrgPath)}
+		return transcriptPage(web.NewPage(w, r, web.Tf(ctx, "skills.credits_of", t.Person.Name), "nav.people"), d).Render(ctx, buf)
+	})
 }
 
 func (h *Handler) issue(w http.ResponseWriter, r *http.Request) error {
