@@ -250,3 +250,21 @@ func (s *Service) Counts(ctx context.Context, campaignID int64) (map[string]int,
 	}
 	return out, rows.Err()
 }
+
+// NominatingFor lists the campaigns on the actor's board that are taking
+// nominations of people and whose tree holds path: where a module may put
+// someone of that organization forward (a talent recommendation, a
+// competition placement).
+func (s *Service) NominatingFor(ctx context.Context, by *auth.Actor, path string) ([]Summary, error) {
+	all, err := s.Board(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	var out []Summary
+	for _, c := range all {
+		if c.Stage == StageNominating && c.NomineeKind == NomineePerson && strings.HasPrefix(path, c.OrgPath) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

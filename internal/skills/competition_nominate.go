@@ -117,21 +117,11 @@ func (s *Service) NominatePlaced(ctx context.Context, by *auth.Actor, id int64, 
 		}})
 }
 
-// nominatable lists the campaigns nominating people that an organization
-// at path may put a person forward in (the campaign's tree holds it).
+// nominatable lists the campaigns an organization at path may put a
+// person forward in (none without the campaign engine).
 func (s *Service) nominatable(ctx context.Context, by *auth.Actor, path string) ([]campaign.Summary, error) {
 	if s.campaigns == nil {
 		return nil, nil
 	}
-	all, err := s.campaigns.Board(ctx, by)
-	if err != nil {
-		return nil, err
-	}
-	var out []campaign.Summary
-	for _, c := range all {
-		if c.Stage == campaign.StageNominating && c.NomineeKind == campaign.NomineePerson && strings.HasPrefix(path, c.OrgPath) {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return s.campaigns.NominatingFor(ctx, by, path)
 }

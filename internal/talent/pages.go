@@ -150,14 +150,8 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := showData{R: rec, Vet: a.Can(auth.TalentVet, rec.ToPath)}
 	if d.Vet && rec.Status == Accepted && rec.NominationID == 0 {
-		all, err := h.Talent.campaigns.Board(ctx, a)
-		if err != nil {
+		if d.Campaigns, err = h.Talent.campaigns.NominatingFor(ctx, a, rec.ToPath); err != nil {
 			return err
-		}
-		for _, c := range all {
-			if c.Stage == campaign.StageNominating && c.NomineeKind == campaign.NomineePerson && strings.HasPrefix(rec.ToPath, c.OrgPath) {
-				d.Campaigns = append(d.Campaigns, c)
-			}
 		}
 	}
 	return web.Render(ctx, w, showPage(web.NewPage(w, r, rec.PersonName, "nav.talent"), d))

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,7 +37,7 @@ func (c *PageCache) Serve(w http.ResponseWriter, r *http.Request, versions []str
 	ctx := r.Context()
 	a := auth.ActorFrom(ctx)
 	key := ""
-	if !HasFlash(r) && a != nil && !slicesHasEmpty(versions) {
+	if !HasFlash(r) && a != nil && len(versions) > 0 && !slices.Contains(versions, "") {
 		key = strings.Join(append([]string{strconv.FormatInt(a.UserID, 10), a.Name, Lang(ctx), r.URL.RequestURI()}, versions...), "|")
 		if b, hit := c.Get(key); hit {
 			return Send(w, b)
@@ -50,15 +51,6 @@ func (c *PageCache) Serve(w http.ResponseWriter, r *http.Request, versions []str
 		c.Put(key, bytes.Clone(buf.Bytes()))
 	}
 	return Send(w, buf.Bytes())
-}
-
-func slicesHasEmpty(vs []string) bool {
-	for _, v := range vs {
-		if v == "" {
-			return true
-		}
-	}
-	return len(vs) == 0
 }
 
 // Get returns the page kept under key (for callers with keys of their
