@@ -172,6 +172,8 @@ func TestSkillsPages(t *testing.T) {
 	// A correction: from the person's credits to its own page, with a reason.
 	dialogs := b.acceptDialogs()
 	b.open("/people/"+strconv.FormatInt(mentor.ID, 10)+"/credits", "main h1")
+	b.noHorizontalOverflow("credits")
+	b.shot("skills-pages-9a-credits")
 	b.run("correct", chromedp.Click(chromedp.CSS(`a.reverse`)))
 	b.waitPage("correction page", "p.endsWith('/reverse')")
 	b.run("without a reason", chromedp.Click(chromedp.CSS(`form[action$="/reverse"] button[type=submit]`)))
